@@ -1,0 +1,175 @@
+"""The Group's register: member economies, the Trade4MSMEs Network, and the
+Group's coordinators and chairs. Knows nothing of newsletters."""
+
+from django.db import models
+from django.db.models import Case, Sum, When
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class MemberEconomyQuerySet(models.QuerySet):
+    def group_size(self):
+        """WTO Members in the Group: the European Union counts as its member States."""
+        total = self.aggregate(
+            size=Sum(
+                Case(
+                    When(is_european_union=True, then="eu_member_states"),
+                    default=1,
+                    output_field=models.PositiveIntegerField(),
+                )
+            )
+        )["size"]
+        return total or 0
+
+    def newest(self, count=2):
+        return self.exclude(joined_on=None).order_by("-joined_on", "sort_name")[:count]
+
+
+class MemberEconomy(models.Model):
+    name = models.CharField(
+        _("name"),
+        max_length=120,
+        unique=True,
+        help_text=_(
+            'Official WTO name as shown, e.g. "Hong Kong, China" or "the Republic of Korea".'
+        ),
+    )
+    sort_name = models.CharField(
+        _("sort key"),
+        max_length=120,
+        help_text=_('How the name sorts in lists: "Gambia, The" sorts "The Gambia" under G.'),
+    )
+    joined_on = models.DateField(
+        _("joined the Group on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for founding members or when the date is not known."),
+    )
+    is_european_union = models.BooleanField(
+        _("is the European Union"),
+        default=False,
+        help_text=_(
+            "The European Union's member States count individually toward the Group's size."
+        ),
+    )
+    eu_member_states = models.PositiveSmallIntegerField(
+        _("number of EU member States"),
+        null=True,
+        blank=True,
+        help_text=_("Only for the European Union: how many member States it counts as."),
+    )
+
+    objects = MemberEconomyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member economy")
+        verbose_name_plural = _("member economies")
+        ordering = ["sort_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(is_european_union=True, eu_member_states__gte=1)
+                    | models.Q(is_european_union=False, eu_member_states=None)
+                ),
+                name="eu_member_states_only_for_eu",
+                violation_error_message=_(
+                    "Give the number of member States for the European Union, and only for it."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["is_european_union"],
+                condition=models.Q(is_european_union=True),
+                name="only_one_european_union",
+                violation_error_message=_("Only one economy can be the European Union."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("network:member_list") + f"#economy-{self.pk}"
+
+    @property
+    def counts_as(self):
+        return self.eu_member_states if self.is_european_union else 1
+
+
+class OrganizationKind(models.TextChoices):
+    DEVELOPMENT_BANK = "development_bank", _("Development bank")
+    UN_REGIONAL_COMMISSION = "un_regional_commission", _("UN regional commission")
+    INTERNATIONAL_ORGANIZATION = "international_organization", _("International organization")
+    REGIONAL_ORGANIZATION = "regional_organization", _("Regional organization")
+
+
+class NetworkOrganization(models.Model):
+    """A participant in the Trade4MSMEs Network."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=OrganizationKind.choices)
+    website = models.URLField(_("website"), blank=True)
+    joined_on = models.DateField(_("joined the Network on"), null=True, blank=True)
+    display_order = models.PositiveSmallIntegerField(
+        _("display order"), default=0, help_text=_("Lists show lower numbers first.")
+    )
+
+    class Meta:
+        verbose_name = _("network organization")
+        verbose_name_plural = _("network organizations")
+        ordering = ["display_order", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("network:organization_list") + f"#org-{self.pk}"
+
+
+class OfficerRole(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    CHAIR = "chair", _("Chair")
+
+
+class OfficerQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(term_end=None)
+
+    def previous(self):
+        return self.exclude(term_end=None).order_by("-term_end")
+
+
+class GroupOfficer(models.Model):
+    """A coordinator or chair of the Group, with their term."""
+
+    name = models.CharField(
+        _("name"), max_length=150, help_text=_('As printed, e.g. "H.E. Mr José Luis Cancela".')
+    )
+    role = models.CharField(_("role"), max_length=20, choices=OfficerRole.choices)
+    economy = models.ForeignKey(
+        MemberEconomy,
+        verbose_name=_("economy"),
+        on_delete=models.PROTECT,
+        related_name="officers",
+    )
+    term_start = models.DateField(_("term started"))
+    term_end = models.DateField(
+        _("term ended"), null=True, blank=True, help_text=_("Leave empty while in office.")
+    )
+
+    objects = OfficerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("coordinator or chair")
+        verbose_name_plural = _("coordinators and chairs")
+        ordering = ["-term_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(term_end=None) | models.Q(term_end__gte=models.F("term_start")),
+                name="officer_term_ends_after_start",
+                violation_error_message=_("A term cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"

@@ -1,0 +1,370 @@
+"""Newsletter issues and the sections they are assembled from."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guides.models import Guide
+from msme_portal.images import RandomImageName, validate_image
+from msme_portal.richtext import RichTextField
+from network.models import MemberEconomy, NetworkOrganization
+
+
+class IssueStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Season(models.TextChoices):
+    SPRING = "spring", _("Spring")
+    SUMMER = "summer", _("Summer")
+    AUTUMN = "autumn", _("Autumn")
+    WINTER = "winter", _("Winter")
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of "the public can see it": published, and its
+        publication time has come (a future time means scheduled)."""
+        return self.filter(status=IssueStatus.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Issue(models.Model):
+    title = models.CharField(_("title"), max_length=150, help_text=_('For example "Summer 2022".'))
+    slug = models.SlugField(
+        _("slug"), max_length=150, unique=True, help_text=_("Used in the issue's web address.")
+    )
+    volume = models.PositiveSmallIntegerField(_("volume"), null=True, blank=True)
+    number = models.PositiveSmallIntegerField(_("number"), null=True, blank=True)
+    season = models.CharField(_("season"), max_length=10, choices=Season.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=IssueStatus.choices, default=IssueStatus.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publication date and time"),
+        null=True,
+        blank=True,
+        help_text=_("A time in the future schedules the issue: it appears by itself then."),
+    )
+    summary = models.TextField(
+        _("summary"), max_length=400, help_text=_("One or two sentences for listings and feeds.")
+    )
+    cover_image = models.ImageField(
+        _("cover image"),
+        upload_to=RandomImageName("covers"),
+        validators=[validate_image],
+        blank=True,
+    )
+    cover_image_alt = models.CharField(
+        _("cover image text alternative"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the image for people who cannot see it."),
+    )
+    featured_guides = models.ManyToManyField(
+        Guide,
+        verbose_name=_("new guides"),
+        blank=True,
+        related_name="issues",
+        help_text=_('Guides this issue announces ("New guides on Trade4MSMEs.org").'),
+    )
+    featured_organizations = models.ManyToManyField(
+        NetworkOrganization,
+        verbose_name=_("network organizations"),
+        blank=True,
+        related_name="issues",
+        help_text=_("Network organizations this issue lists."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        ordering = ["-published_at", "-created_at"]
+        permissions = [("publish_issue", _("Can publish and unpublish issues"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=IssueStatus.PUBLISHED)
+                | models.Q(published_at__isnull=False),
+                name="published_issue_has_date",
+                violation_error_message=_("A published issue needs a publication date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("newsletters:issue_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.cover_image and not self.cover_image_alt.strip():
+            raise ValidationError(
+                {"cover_image_alt": _("Describe the cover image for people who cannot see it.")}
+            )
+
+    @property
+    def is_public(self):
+        return (
+            self.status == IssueStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == IssueStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+
+class SectionKind(models.TextChoices):
+    COORDINATOR_MESSAGE = "coordinator_message", _("Coordinator's message")
+    ARTICLE = "article", _("Article")
+    INTERVIEW = "interview", _("Interview")
+    BOX = "box", _("Side box")
+
+
+class BoxStyle(models.TextChoices):
+    PLAIN = "plain", _("Plain")
+    HIGHLIGHT = "highlight", _("Highlight (calls, welcomes)")
+    QUOTE = "quote", _("Quote")
+
+
+class Listing(models.TextChoices):
+    """Data rendered after a section's text, so lists are never retyped."""
+
+    NONE = "", _("None")
+    UPCOMING_MEETINGS = "upcoming_meetings", _("Upcoming meetings")
+    PAST_EVENTS = "past_events", _("Past events")
+    NEW_GUIDES = "new_guides", _("The issue's new guides, by audience")
+    NETWORK = "network", _("The issue's network organizations")
+    MEMBERS = "members", _("Member economies, coordinator and chairs")
+
+
+class Section(models.Model):
+    """One part of an issue: the coordinator's message, an article, an
+    interview, or a side box.
+
+    A section with a parent is shown inside it: the presentations under an
+    article, the interviews under "MSME Voices", and side boxes, which sit
+    beside their parent on wide screens and after it on narrow ones.
+    """
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="sections"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("shown with"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        help_text=_(
+            "For a sub-article or interview: the article it belongs to. "
+            "For a side box: the section it sits beside."
+        ),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+    kind = models.CharField(
+        _("kind"), max_length=30, choices=SectionKind.choices, default=SectionKind.ARTICLE
+    )
+    number = models.PositiveSmallIntegerField(
+        _("number"), null=True, blank=True, help_text=_("Printed section number, e.g. 2.")
+    )
+    title = models.CharField(_("title"), max_length=250)
+    anchor = models.SlugField(
+        _("anchor"),
+        max_length=80,
+        help_text=_("Identifier in the page address (#anchor); unique within the issue."),
+    )
+    body = RichTextField(_("text"), blank=True)
+    box_style = models.CharField(
+        _("box style"), max_length=20, choices=BoxStyle.choices, default=BoxStyle.PLAIN
+    )
+    listing = models.CharField(
+        _("list shown after the text"),
+        max_length=30,
+        choices=Listing.choices,
+        default=Listing.NONE,
+        blank=True,
+    )
+    image = models.ImageField(
+        _("image"),
+        upload_to=RandomImageName("sections"),
+        validators=[validate_image],
+        blank=True,
+    )
+    image_alt = models.CharField(
+        _("image text alternative"),
+        max_length=250,
+        blank=True,
+        help_text=_("Required with an image: describe it for people who cannot see it."),
+    )
+    image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
+
+    # Coordinator's message: the signature.
+    signatory_name = models.CharField(_("signed by"), max_length=150, blank=True)
+    signatory_title = models.CharField(
+        _("signatory's title"), max_length=150, blank=True, help_text=_('E.g. "Ambassador".')
+    )
+    signatory_economy = models.ForeignKey(
+        MemberEconomy,
+        verbose_name=_("signatory's economy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    # Interview: who is interviewed.
+    interviewee_name = models.CharField(_("interviewee"), max_length=150, blank=True)
+    interviewee_organization = models.CharField(_("organization"), max_length=200, blank=True)
+    interviewee_bio = RichTextField(_("short biography"), blank=True)
+    portrait = models.ImageField(
+        _("portrait"),
+        upload_to=RandomImageName("portraits"),
+        validators=[validate_image],
+        blank=True,
+    )
+    portrait_alt = models.CharField(_("portrait text alternative"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["issue", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "anchor"],
+                name="unique_section_anchor_per_issue",
+                violation_error_message=_("Another section of this issue uses this anchor."),
+            ),
+            models.UniqueConstraint(
+                fields=["issue", "number"],
+                condition=models.Q(number__isnull=False),
+                name="unique_section_number_per_issue",
+                violation_error_message=_("Another section of this issue has this number."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+    def get_absolute_url(self):
+        return f"{self.issue.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def is_box(self):
+        return self.kind == SectionKind.BOX
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.image and not self.image_alt.strip():
+            errors["image_alt"] = _("Describe the image for people who cannot see it.")
+        if self.portrait and not self.portrait_alt.strip():
+            errors["portrait_alt"] = _("Describe the portrait for people who cannot see it.")
+        if self.kind == SectionKind.INTERVIEW and not self.interviewee_name.strip():
+            errors["interviewee_name"] = _("An interview needs the name of the interviewee.")
+        if self.kind == SectionKind.COORDINATOR_MESSAGE and not self.signatory_name.strip():
+            errors["signatory_name"] = _("The coordinator's message needs a signature.")
+        if self.parent_id is not None:
+            if self.parent_id == self.pk:
+                errors["parent"] = _("A section cannot be shown with itself.")
+            elif self.issue_id is not None and self.parent.issue_id != self.issue_id:
+                errors["parent"] = _("Choose a section of the same issue.")
+            elif self.parent.parent_id is not None:
+                errors["parent"] = _("Choose a top-level section; sections nest one level only.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Question(models.Model):
+    """A question and its answer in an interview."""
+
+    section = models.ForeignKey(
+        Section, verbose_name=_("interview"), on_delete=models.CASCADE, related_name="questions"
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    question = models.TextField(_("question"))
+    answer = RichTextField(_("answer"))
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["section", "order", "pk"]
+
+    def __str__(self):
+        return self.question[:80]
+
+
+class SectionLink(models.Model):
+    """A link shown under a section ("Recording", "Call for proposals")."""
+
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="links"
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    label = models.CharField(_("label"), max_length=200)
+    url = models.URLField(_("address"), max_length=500)
+
+    class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        ordering = ["section", "order", "pk"]
+
+    def __str__(self):
+        return self.label
+
+
+class MeetingKind(models.TextChoices):
+    MEETING = "meeting", _("Group meeting")
+    EVENT = "event", _("Event")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self, from_date=None):
+        """Group meetings on or after `from_date` (default: today), soonest first."""
+        from_date = from_date or timezone.localdate()
+        return self.filter(kind=MeetingKind.MEETING, date__gte=from_date).order_by("date")
+
+    def past_events(self, before, since=None):
+        """Events before `before`, back to `since` (default: half a year)."""
+        since = since or (before - timedelta(days=183))
+        return self.filter(kind=MeetingKind.EVENT, date__lt=before, date__gte=since).order_by(
+            "date"
+        )
+
+
+class Meeting(models.Model):
+    """A meeting of the Group or an event it held, as dated data."""
+
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=MeetingKind.choices, default=MeetingKind.MEETING
+    )
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    recording_url = models.URLField(_("recording"), max_length=500, blank=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting or event")
+        verbose_name_plural = _("meetings and events")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date:%d %B %Y}: {self.title}"
