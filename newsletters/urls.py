@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsletters import views
+from newsletters.views import issues as views
 
 app_name = "newsletters"
 

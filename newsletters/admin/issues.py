@@ -1,0 +1,1 @@
+"""Admin for issues, sections, interviews and meetings."""
