@@ -32,6 +32,31 @@ class IssueQuerySet(models.QuerySet):
         publication time has come (a future time means scheduled)."""
         return self.filter(status=IssueStatus.PUBLISHED, published_at__lte=timezone.now())
 
+    def for_issue_page(self):
+        """Everything the issue page shows, in a fixed number of queries:
+        sections with their questions and links, and the issue's guides and
+        organizations, each in display order. Narrow it first (published(),
+        or the admin's own queryset for a preview)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "sections",
+                queryset=Section.objects.select_related("signatory_economy")
+                .prefetch_related(
+                    models.Prefetch("questions", queryset=Question.objects.order_by("order", "pk")),
+                    models.Prefetch("links", queryset=SectionLink.objects.order_by("order", "pk")),
+                )
+                .order_by("order", "pk"),
+            ),
+            models.Prefetch(
+                "featured_guides",
+                queryset=Guide.objects.select_related("topic").order_by("audience", "title"),
+            ),
+            models.Prefetch(
+                "featured_organizations",
+                queryset=NetworkOrganization.objects.order_by("display_order", "name"),
+            ),
+        )
+
 
 class Issue(models.Model):
     title = models.CharField(_("title"), max_length=150, help_text=_('For example "Summer 2022".'))
