@@ -1,1 +1,80 @@
-# Register your models here.
+"""Admin for the Group's register: member economies, network organizations,
+coordinators and chairs."""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
+
+
+@admin.register(MemberEconomy)
+class MemberEconomyAdmin(admin.ModelAdmin):
+    list_display = ["name", "sort_name", "joined_on", "counts_as_display"]
+    list_filter = ["is_european_union", ("joined_on", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "sort_name"]
+    ordering = ["sort_name"]
+    date_hierarchy = "joined_on"
+    fieldsets = [
+        (None, {"fields": ["name", "sort_name", "joined_on"]}),
+        (_("European Union"), {"fields": ["is_european_union", "eu_member_states"]}),
+    ]
+
+    @admin.display(description=_("counts as"))
+    def counts_as_display(self, obj):
+        return obj.counts_as
+
+
+@admin.register(NetworkOrganization)
+class NetworkOrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "joined_on", "display_order"]
+    list_editable = ["display_order"]
+    list_filter = ["kind"]
+    search_fields = ["name", "acronym"]
+    ordering = ["display_order", "name"]
+
+
+class OfficeFilter(admin.SimpleListFilter):
+    title = _("in office")
+    parameter_name = "in_office"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("In office")), ("no", _("Former"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.current()
+        if self.value() == "no":
+            return queryset.previous()
+        return queryset
+
+
+@admin.register(GroupOfficer)
+class GroupOfficerAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "economy", "term_start", "term_end", "in_office"]
+    list_filter = [OfficeFilter, "role"]
+    list_select_related = ["economy"]
+    search_fields = ["name", "economy__name"]
+    autocomplete_fields = ["economy"]
+    ordering = ["-term_start"]
+    actions = ["end_term_today"]
+
+    @admin.display(description=_("in office"), boolean=True)
+    def in_office(self, obj):
+        return obj.term_end is None
+
+    @admin.action(description=_("End the term of the selected officers today"))
+    def end_term_today(self, request, queryset):
+        # Only officers still in office: an ended term keeps its real end date.
+        count = queryset.current().update(term_end=timezone.localdate())
+        self.message_user(
+            request,
+            ngettext(
+                "Ended the term of %(count)d officer.",
+                "Ended the terms of %(count)d officers.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
