@@ -7,11 +7,12 @@ from django.urls import include, path
 from django.views.static import serve
 
 from msme_portal import views
+from newsletters.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": {}}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("", include("network.urls")),
     path("", include("guides.urls")),

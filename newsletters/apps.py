@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class NewslettersConfig(AppConfig):
     name = "newsletters"
     verbose_name = _("Newsletter")
+
+    def ready(self):
+        from newsletters.page_cache import connect_signals
+
+        connect_signals()
