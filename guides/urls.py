@@ -1,14 +1,9 @@
 from django.urls import path
-from django.views.generic import ListView
 
-from guides.models import Guide
+from guides import views
 
 app_name = "guides"
 
 urlpatterns = [
-    path(
-        "guides/",
-        ListView.as_view(model=Guide, template_name="guides/guide_list.html"),
-        name="guide_list",
-    ),
+    path("guides/", views.guide_list, name="guide_list"),
 ]

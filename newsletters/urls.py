@@ -1,10 +1,16 @@
 from django.urls import path
 
+from newsletters import feeds
+from newsletters.search import search_view
 from newsletters.views import issues as views
 
 app_name = "newsletters"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("issues/", views.IssueListView.as_view(), name="issue_list"),
     path("issues/<slug:slug>/", views.IssueDetailView.as_view(), name="issue_detail"),
+    path("search/", search_view, name="search"),
+    path("feeds/issues/rss/", feeds.LatestIssuesFeed(), name="feed_rss"),
+    path("feeds/issues/atom/", feeds.LatestIssuesAtomFeed(), name="feed_atom"),
 ]

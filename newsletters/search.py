@@ -1,0 +1,190 @@
+"""Search across published sections (with their interview questions) and guides.
+
+On PostgreSQL the database's full-text search matches and ranks (English
+stemming, web-search syntax: quotes, "or", "-word"); elsewhere each word must
+appear in the text (case-insensitive). Either way the snippets are made here:
+the text is stripped of its markup, cut around the first match, escaped, and
+only then are the matches wrapped in <mark>, so nothing the visitor typed or
+an editor wrote can reach the page unescaped.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils.html import escape, format_html, strip_tags
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from guides.models import Guide
+from newsletters.models import Issue, Question, Section
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10
+MAX_RESULTS = 50
+SNIPPET_CHARS = 240
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+WORD = re.compile(r"\w+")
+# Words of the web-search syntax, not of the text.
+OPERATORS = {"or", "and", "not"}
+
+
+def clean_query(raw):
+    """The query as searched: no control characters (PostgreSQL refuses NUL),
+    single spaces, at most MAX_QUERY_LENGTH characters."""
+    text = CONTROL_CHARACTERS.sub(" ", raw or "")
+    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
+
+
+def query_terms(query):
+    """The distinct words of the query, for matching and highlighting."""
+    terms = []
+    for word in WORD.findall(query):
+        if word.lower() not in OPERATORS and word.lower() not in terms:
+            terms.append(word.lower())
+    return terms[:MAX_TERMS]
+
+
+def plain_text(markup):
+    return " ".join(html.unescape(strip_tags(markup or "")).split())
+
+
+def highlight(text, terms, length=SNIPPET_CHARS):
+    """An escaped excerpt of `text` around the first term, terms in <mark>."""
+    if not text:
+        return SafeString("")
+    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    match = pattern.search(text) if terms else None
+    start = 0
+    if match and match.start() > length // 3:
+        start = text.rfind(" ", 0, match.start() - length // 3) + 1
+    excerpt = text[start : start + length]
+    if start + length < len(text):
+        excerpt = excerpt.rsplit(" ", 1)[0] + " …"
+    if start > 0:
+        excerpt = "… " + excerpt
+    if match is None:
+        return escape(excerpt)
+    # Escape the text between matches and each match separately, so the only
+    # markup in the result is our own <mark>.
+    pieces, position = [], 0
+    for found in pattern.finditer(excerpt):
+        pieces.append(escape(excerpt[position : found.start()]))
+        pieces.append(format_html("<mark>{}</mark>", found.group(0)))
+        position = found.end()
+    pieces.append(escape(excerpt[position:]))
+    return SafeString("".join(pieces))
+
+
+@dataclass
+class Result:
+    kind: str
+    title: str
+    url: str
+    context: str
+    snippet: SafeString
+    external: bool = False
+
+
+def _text_filter(fields, terms):
+    condition = Q()
+    for term in terms:
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__icontains": term})
+        condition &= any_field
+    return condition
+
+
+def _full_text(queryset, fields, query):
+    vector = SearchVector(*fields, config="english")
+    search_query = SearchQuery(query, search_type="websearch", config="english")
+    return (
+        queryset.annotate(document=vector, rank=SearchRank(vector, search_query))
+        .filter(document=search_query)
+        .order_by("-rank")
+    )
+
+
+def _matching(queryset, fields, query, terms):
+    if connection.vendor == "postgresql":
+        return _full_text(queryset, fields, query)
+    return queryset.filter(_text_filter(fields, terms))
+
+
+def search(query):
+    """Results for `query` (already cleaned): sections first, then guides."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    published = Issue.objects.published()
+    sections = _matching(
+        Section.objects.filter(issue__in=published).select_related("issue"),
+        ["title", "body", "interviewee_name"],
+        query,
+        terms,
+    )[:MAX_RESULTS]
+    questions = _matching(
+        Question.objects.filter(section__issue__in=published).select_related("section__issue"),
+        ["question", "answer"],
+        query,
+        terms,
+    )[:MAX_RESULTS]
+    guides = _matching(Guide.objects.select_related("topic"), ["title", "summary"], query, terms)[
+        :MAX_RESULTS
+    ]
+
+    results = []
+    seen_sections = set()
+    for section in sections:
+        seen_sections.add(section.pk)
+        results.append(
+            Result(
+                kind=section.get_kind_display(),
+                title=str(section),
+                url=section.get_absolute_url(),
+                context=section.issue.title,
+                snippet=highlight(plain_text(section.body) or section.title, terms),
+            )
+        )
+    for question in questions:
+        section = question.section
+        results.append(
+            Result(
+                kind=_("Interview"),
+                title=f"{section.title}: {question.question}"[:200],
+                url=section.get_absolute_url(),
+                context=section.issue.title,
+                snippet=highlight(f"{question.question} {plain_text(question.answer)}", terms),
+            )
+        )
+    for guide in guides:
+        results.append(
+            Result(
+                kind=_("Guide"),
+                title=str(guide),
+                url=guide.url,
+                context=guide.topic.name,
+                snippet=highlight(guide.summary or guide.title, terms),
+                external=True,
+            )
+        )
+    return results
+
+
+def search_view(request):
+    query = clean_query(request.GET.get("q", ""))
+    results = search(query) if query else []
+    context = {
+        "query": query,
+        "results": results,
+        "searched": bool(query),
+        "has_terms": bool(query_terms(query)),
+        "max_length": MAX_QUERY_LENGTH,
+    }
+    return render(request, "newsletters/search.html", context)
