@@ -1,0 +1,616 @@
+"""The editorial admin: who may do what, publishing, preview, validation."""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from newsletters.models import (
+    Issue,
+    IssueStatus,
+    Meeting,
+    Question,
+    Section,
+    SectionKind,
+)
+from tests.msme_portal.test_images import SVG, gif_with_html, image_bytes, png_header_only
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-enough-password-1"
+_counter = itertools.count(1)
+
+
+def make_issue(**kwargs):
+    n = next(_counter)
+    defaults = {"title": f"Issue {n}", "slug": f"issue-{n}", "summary": f"Summary {n}."}
+    return Issue.objects.create(**{**defaults, **kwargs})
+
+
+def make_section(issue, **kwargs):
+    n = next(_counter)
+    defaults = {
+        "issue": issue,
+        "order": n,
+        "title": f"Section {n}",
+        "anchor": f"section-{n}",
+        "body": f"<p>Body of section {n}.</p>",
+    }
+    return Section.objects.create(**{**defaults, **kwargs})
+
+
+def make_user(django_user_model, group=None, **kwargs):
+    n = next(_counter)
+    fields = {"username": f"user{n}", "password": PASSWORD, "is_staff": True, **kwargs}
+    user = django_user_model.objects.create_user(**fields)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    client.force_login(make_user(django_user_model, "Editors"))
+    return client
+
+
+@pytest.fixture
+def publisher_client(client, django_user_model):
+    client.force_login(make_user(django_user_model, "Publishers"))
+    return client
+
+
+def changelist_url():
+    return reverse("admin:newsletters_issue_changelist")
+
+
+def run_action(client, action, *issues):
+    return client.post(
+        changelist_url(),
+        {"action": action, "_selected_action": [issue.pk for issue in issues]},
+        follow=True,
+    )
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def issue_form_data(**overrides):
+    """The add form's POST data, with an empty sections inline."""
+    data = {
+        "title": "Winter 2026",
+        "slug": "winter-2026",
+        "summary": "The winter issue.",
+        "volume": "",
+        "number": "",
+        "season": "",
+        "cover_image_alt": "",
+        "sections-TOTAL_FORMS": "0",
+        "sections-INITIAL_FORMS": "0",
+        "sections-MIN_NUM_FORMS": "0",
+        "sections-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def with_sections(data, *sections):
+    data = dict(data)
+    data["sections-TOTAL_FORMS"] = str(len(sections))
+    for index, section in enumerate(sections):
+        for name, value in section.items():
+            data[f"sections-{index}-{name}"] = value
+    return data
+
+
+# Who reaches the admin
+
+
+def test_anonymous_visitors_get_the_login_page(client):
+    for url in [reverse("admin:index"), changelist_url(), reverse("admin:index") + "auth/"]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("admin:login"))
+    assert client.get(reverse("admin:login")).status_code == 200
+
+
+def test_logged_in_non_staff_users_are_sent_to_the_login_page(client, django_user_model):
+    client.force_login(make_user(django_user_model, is_staff=False))
+    response = client.get(changelist_url())
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_preview_is_refused_to_anonymous_and_non_staff(client, django_user_model):
+    issue = make_issue()
+    url = reverse("admin:newsletters_issue_preview", args=[issue.pk])
+    assert client.get(url).status_code == 302
+    client.force_login(make_user(django_user_model, is_staff=False))
+    assert client.get(url).status_code == 302
+
+
+def test_staff_without_view_permission_cannot_preview(client, django_user_model):
+    client.force_login(make_user(django_user_model))
+    issue = make_issue()
+    response = client.get(reverse("admin:newsletters_issue_preview", args=[issue.pk]))
+    assert response.status_code == 403
+
+
+# Groups
+
+
+def test_the_staff_groups_hold_the_expected_permissions():
+    editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    publishers = set(
+        Group.objects.get(name="Publishers").permissions.values_list("codename", flat=True)
+    )
+    assert {"add_issue", "change_issue", "view_issue", "delete_section"} <= editors
+    assert {"change_guide", "change_membereconomy", "add_meeting"} <= editors
+    assert "publish_issue" not in editors
+    assert "delete_issue" not in editors
+    assert {"publish_issue", "delete_issue"} <= publishers - editors
+    assert editors <= publishers
+
+
+# Publishing
+
+
+def test_an_editor_is_not_offered_publishing_and_cannot_post_it(editor_client):
+    issue = make_issue()
+    make_section(issue)
+    response = editor_client.get(changelist_url())
+    action_form = response.context["action_form"]
+    choices = action_form.fields["action"].choices if action_form else []
+    actions = [value for value, _label in choices]
+    assert "publish" not in actions
+    assert "unpublish" not in actions
+    assert "Publish the selected issues" not in response.content.decode()
+
+    run_action(editor_client, "publish", issue)
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.DRAFT
+    assert issue.published_at is None
+
+
+def test_an_editor_cannot_publish_through_the_form(editor_client):
+    issue = make_issue()
+    section = make_section(issue)
+    url = reverse("admin:newsletters_issue_change", args=[issue.pk])
+    response = editor_client.get(url)
+    assert response.status_code == 200
+    assert 'name="status"' not in response.content.decode()
+    assert 'name="published_at_0"' not in response.content.decode()
+
+    data = issue_form_data(
+        title=issue.title,
+        slug=issue.slug,
+        status="published",
+        published_at_0="2020-01-01",
+        published_at_1="10:00:00",
+        **{"sections-INITIAL_FORMS": "1"},
+    )
+    data = with_sections(
+        data,
+        {
+            "id": section.pk,
+            "issue": issue.pk,
+            "order": section.order,
+            "kind": section.kind,
+            "title": section.title,
+            "anchor": section.anchor,
+        },
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.DRAFT
+    assert issue.published_at is None
+
+
+def test_a_publisher_publishes_an_issue_with_sections(publisher_client):
+    issue = make_issue()
+    make_section(issue)
+    before = timezone.now()
+    response = run_action(publisher_client, "publish", issue)
+    assert "Published 1 issue." in messages_of(response)
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.PUBLISHED
+    assert issue.published_at >= before
+    assert Issue.objects.published().filter(pk=issue.pk).exists()
+    assert publisher_client.get(issue.get_absolute_url()).status_code == 200
+
+
+def test_publishing_keeps_a_publication_date_already_set(publisher_client):
+    chosen = timezone.now() - timedelta(days=30)
+    issue = make_issue(published_at=chosen)
+    make_section(issue)
+    run_action(publisher_client, "publish", issue)
+    issue.refresh_from_db()
+    assert issue.published_at == chosen
+
+
+def test_publishing_an_issue_without_sections_is_refused(publisher_client):
+    issue = make_issue(title="Empty issue")
+    response = run_action(publisher_client, "publish", issue)
+    assert response.status_code == 200
+    assert any(
+        "Empty issue" in message and "no sections" in message for message in messages_of(response)
+    )
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.DRAFT
+
+
+def test_publishing_an_interview_without_questions_is_refused(publisher_client):
+    issue = make_issue()
+    make_section(
+        issue, kind=SectionKind.INTERVIEW, title="Talking trade", interviewee_name="A. Person"
+    )
+    response = run_action(publisher_client, "publish", issue)
+    assert any("Talking trade" in message for message in messages_of(response))
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.DRAFT
+
+    interview = issue.sections.get()
+    Question.objects.create(section=interview, question="Why?", answer="<p>Because.</p>")
+    run_action(publisher_client, "publish", issue)
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.PUBLISHED
+
+
+def test_a_publisher_unpublishes(publisher_client):
+    issue = make_issue(status=IssueStatus.PUBLISHED, published_at=timezone.now())
+    make_section(issue)
+    run_action(publisher_client, "unpublish", issue)
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.DRAFT
+    assert not Issue.objects.published().filter(pk=issue.pk).exists()
+
+
+def test_publishing_through_the_form_needs_a_section(publisher_client):
+    response = publisher_client.post(
+        reverse("admin:newsletters_issue_add"), issue_form_data(status="published")
+    )
+    assert response.status_code == 200
+    assert "needs at least one section" in response.content.decode()
+    assert not Issue.objects.exists()
+
+
+def test_publishing_through_the_form_dates_the_issue(publisher_client):
+    data = with_sections(
+        issue_form_data(status="published"),
+        {"order": "1", "kind": "article", "title": "Hello", "anchor": "hello"},
+    )
+    response = publisher_client.post(reverse("admin:newsletters_issue_add"), data)
+    assert response.status_code == 302
+    issue = Issue.objects.get()
+    assert issue.is_public
+    assert [s.title for s in issue.sections.all()] == ["Hello"]
+
+
+def test_the_list_shows_scheduled_issues_as_scheduled(publisher_client):
+    make_issue(
+        title="Future issue",
+        status=IssueStatus.PUBLISHED,
+        published_at=timezone.now() + timedelta(days=3),
+    )
+    response = publisher_client.get(changelist_url())
+    content = response.content.decode()
+    assert "Scheduled" in content
+
+
+def test_the_list_filters_by_status_and_year(publisher_client):
+    old = make_issue(
+        title="Old issue",
+        status=IssueStatus.PUBLISHED,
+        published_at=timezone.now().replace(year=2021),
+    )
+    make_issue(title="Draft issue")
+    response = publisher_client.get(changelist_url(), {"year": "2021"})
+    assert list(response.context["cl"].result_list) == [old]
+    response = publisher_client.get(changelist_url(), {"status__exact": "draft"})
+    assert [i.title for i in response.context["cl"].result_list] == ["Draft issue"]
+    response = publisher_client.get(changelist_url(), {"q": "Old"})
+    assert list(response.context["cl"].result_list) == [old]
+
+
+def test_the_issue_list_runs_a_fixed_number_of_queries(
+    publisher_client, django_assert_max_num_queries
+):
+    for _ in range(12):
+        make_section(make_issue())
+    with django_assert_max_num_queries(12):
+        response = publisher_client.get(changelist_url())
+    assert len(response.context["cl"].result_list) == 12
+
+
+# Preview
+
+
+def test_preview_renders_a_draft_with_the_public_template(editor_client):
+    issue = make_issue(title="Draft in progress")
+    make_section(issue, title="Secret section", body="<p>Not yet public.</p>")
+    assert editor_client.get(issue.get_absolute_url()).status_code == 404
+
+    response = editor_client.get(reverse("admin:newsletters_issue_preview", args=[issue.pk]))
+    assert response.status_code == 200
+    assert "newsletters/issue_detail.html" in [t.name for t in response.templates]
+    content = response.content.decode()
+    assert "Draft in progress" in content
+    assert "Secret section" in content
+    assert "Not yet public." in content
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= cache_control
+
+
+def test_preview_of_an_unknown_issue_is_not_found(editor_client):
+    response = editor_client.get(reverse("admin:newsletters_issue_preview", args=[999999]))
+    assert response.status_code == 404
+
+
+def test_the_change_list_links_to_the_preview(editor_client):
+    issue = make_issue()
+    response = editor_client.get(changelist_url())
+    assert reverse("admin:newsletters_issue_preview", args=[issue.pk]) in response.content.decode()
+
+
+# Validation: clear form errors, never a server error
+
+
+def test_a_duplicate_slug_is_a_form_error(editor_client):
+    make_issue(slug="summer-2022")
+    response = editor_client.post(
+        reverse("admin:newsletters_issue_add"), issue_form_data(slug="summer-2022")
+    )
+    assert response.status_code == 200
+    assert "slug" in response.context["adminform"].form.errors
+    assert Issue.objects.count() == 1
+
+
+def test_a_duplicate_anchor_in_the_sections_inline_is_a_form_error(editor_client):
+    data = with_sections(
+        issue_form_data(),
+        {"order": "1", "kind": "article", "title": "A", "anchor": "same"},
+        {"order": "2", "kind": "article", "title": "B", "anchor": "same"},
+    )
+    response = editor_client.post(reverse("admin:newsletters_issue_add"), data)
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for anchor" in response.content.decode()
+    assert not Issue.objects.exists()
+
+
+def test_the_sections_inline_offers_only_the_issues_own_sections_as_parent(editor_client):
+    issue, other = make_issue(), make_issue()
+    own = make_section(issue, title="Own parent")
+    foreign = make_section(other, title="Foreign parent")
+    url = reverse("admin:newsletters_issue_change", args=[issue.pk])
+    data = with_sections(
+        issue_form_data(title=issue.title, slug=issue.slug, **{"sections-INITIAL_FORMS": "1"}),
+        {
+            "id": own.pk,
+            "issue": issue.pk,
+            "order": "1",
+            "kind": "article",
+            "title": own.title,
+            "anchor": own.anchor,
+        },
+        {
+            "issue": issue.pk,
+            "order": "2",
+            "kind": "box",
+            "title": "Box",
+            "anchor": "box",
+            "parent": foreign.pk,
+        },
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert issue.sections.count() == 1
+
+
+def section_form_data(issue, **overrides):
+    data = {
+        "issue": issue.pk,
+        "order": "1",
+        "kind": "article",
+        "title": "A section",
+        "anchor": "a-section",
+        "body": "<p>Text</p>",
+        "box_style": "plain",
+        "listing": "",
+        "image_alt": "",
+        "image_caption": "",
+        "signatory_name": "",
+        "signatory_title": "",
+        "interviewee_name": "",
+        "interviewee_organization": "",
+        "interviewee_bio": "",
+        "portrait_alt": "",
+        "questions-TOTAL_FORMS": "0",
+        "questions-INITIAL_FORMS": "0",
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "1000",
+        "links-TOTAL_FORMS": "0",
+        "links-INITIAL_FORMS": "0",
+        "links-MIN_NUM_FORMS": "0",
+        "links-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def post_section(client, data):
+    return client.post(reverse("admin:newsletters_section_add"), data)
+
+
+def test_an_image_without_alt_text_is_a_form_error(editor_client):
+    issue = make_issue()
+    image = SimpleUploadedFile("chart.png", image_bytes("PNG"), content_type="image/png")
+    response = post_section(editor_client, section_form_data(issue, image=image))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Describe the image" in errors["image_alt"][0]
+    assert not Section.objects.exists()
+
+
+def test_a_section_with_an_image_and_alt_text_is_saved(editor_client):
+    issue = make_issue()
+    image = SimpleUploadedFile("chart.png", image_bytes("PNG"), content_type="image/png")
+    response = post_section(
+        editor_client, section_form_data(issue, image=image, image_alt="A rising chart")
+    )
+    assert response.status_code == 302
+    section = Section.objects.get()
+    assert section.image.name.startswith("sections/")
+    assert section.image.name.endswith(".png")
+    assert "chart" not in section.image.name
+
+
+@pytest.mark.parametrize(
+    ("label", "data", "name"),
+    [
+        ("not an image", b"just some text", "notes.png"),
+        ("svg", SVG, "logo.svg"),
+        ("html/gif polyglot", gif_with_html(), "funny.gif"),
+        ("pixel bomb", png_header_only(100_000, 100_000), "huge.png"),
+        ("too many pixels", png_header_only(8000, 6000), "big.png"),
+    ],
+)
+def test_hostile_image_uploads_are_form_errors(editor_client, label, data, name):
+    issue = make_issue()
+    upload = SimpleUploadedFile(name, data, content_type="image/png")
+    response = post_section(editor_client, section_form_data(issue, image=upload, image_alt="x"))
+    assert response.status_code == 200, label
+    assert response.context["adminform"].form.errors["image"], label
+    assert not Section.objects.exists()
+
+
+def test_an_image_over_the_byte_limit_is_a_form_error(editor_client, settings):
+    settings.MAX_IMAGE_UPLOAD_BYTES = 1000
+    issue = make_issue()
+    data = image_bytes("PNG", size=(300, 300), compress_level=0)
+    assert len(data) > 1000
+    upload = SimpleUploadedFile("big.png", data, content_type="image/png")
+    response = post_section(editor_client, section_form_data(issue, image=upload, image_alt="x"))
+    assert response.status_code == 200
+    assert "the limit is" in response.context["adminform"].form.errors["image"][0]
+
+
+def test_an_interview_needs_an_interviewee(editor_client):
+    issue = make_issue()
+    response = post_section(editor_client, section_form_data(issue, kind="interview"))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "name of the interviewee" in errors["interviewee_name"][0]
+
+
+def test_an_interview_without_questions_is_flagged(editor_client):
+    issue = make_issue()
+    response = post_section(
+        editor_client,
+        section_form_data(issue, kind="interview", interviewee_name="A. Person"),
+    )
+    assert response.status_code == 302
+    response = editor_client.get(response.url)
+    assert any("has no questions" in message for message in messages_of(response))
+    changelist = editor_client.get(
+        reverse("admin:newsletters_section_changelist"),
+        {"attention": "interview_without_questions"},
+    )
+    assert [s.title for s in changelist.context["cl"].result_list] == ["A section"]
+    assert "Interview without questions" in changelist.content.decode()
+
+
+def test_an_interview_is_saved_with_its_questions(editor_client):
+    issue = make_issue()
+    data = section_form_data(
+        issue,
+        kind="interview",
+        interviewee_name="A. Person",
+        **{
+            "questions-TOTAL_FORMS": "2",
+            "questions-0-order": "1",
+            "questions-0-question": "First?",
+            "questions-0-answer": "<p>Yes.</p><script>x</script>",
+            "questions-1-order": "2",
+            "questions-1-question": "Second?",
+            "questions-1-answer": "<p>No.</p>",
+        },
+    )
+    response = post_section(editor_client, data)
+    assert response.status_code == 302
+    section = Section.objects.get()
+    assert [q.question for q in section.questions.all()] == ["First?", "Second?"]
+    assert section.questions.first().answer == "<p>Yes.</p>"
+
+
+def test_a_section_parent_from_another_issue_is_a_form_error(editor_client):
+    issue, other = make_issue(), make_issue()
+    foreign = make_section(other)
+    response = post_section(editor_client, section_form_data(issue, parent=foreign.pk))
+    assert response.status_code == 200
+    assert "same issue" in response.context["adminform"].form.errors["parent"][0]
+
+
+def test_a_meeting_without_a_date_is_a_form_error(editor_client):
+    response = editor_client.post(
+        reverse("admin:newsletters_meeting_add"),
+        {"kind": "meeting", "title": "Group meeting", "date": ""},
+    )
+    assert response.status_code == 200
+    assert "date" in response.context["adminform"].form.errors
+    assert not Meeting.objects.exists()
+
+
+def test_the_meeting_list_filters_by_kind(editor_client):
+    Meeting.objects.create(kind="meeting", date="2022-07-15", title="July meeting")
+    Meeting.objects.create(kind="event", date="2022-06-08", title="Network launch")
+    response = editor_client.get(
+        reverse("admin:newsletters_meeting_changelist"), {"kind__exact": "event"}
+    )
+    assert [m.title for m in response.context["cl"].result_list] == ["Network launch"]
+
+
+# Login throttling
+
+
+def attempt_login(client, username, password, address="10.0.0.1"):
+    return client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password, "next": reverse("admin:index")},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_five_failed_logins_lock_out_that_username_from_that_address(client, django_user_model):
+    make_user(django_user_model, username="chair")
+    for _ in range(4):
+        response = attempt_login(client, "chair", "wrong-password")
+        assert response.status_code == 200
+    response = attempt_login(client, "chair", "wrong-password")
+    assert response.status_code == 429
+
+    # The right password no longer helps from that address...
+    response = attempt_login(client, "chair", PASSWORD)
+    assert response.status_code == 429
+    assert "admin/locked_out.html" in [t.name for t in response.templates]
+    # ...but the same person elsewhere, or another user, is not locked out.
+    assert attempt_login(client, "chair", PASSWORD, address="10.0.0.2").status_code == 302
+
+
+def test_the_lockout_expires_after_the_cool_off(client, django_user_model, settings):
+    from axes.models import AccessAttempt
+
+    make_user(django_user_model, username="chair")
+    for _ in range(5):
+        attempt_login(client, "chair", "wrong-password")
+    assert attempt_login(client, "chair", PASSWORD).status_code == 429
+    # Move the failures back in time rather than waiting a quarter of an hour.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert attempt_login(client, "chair", PASSWORD).status_code == 302
