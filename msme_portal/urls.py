@@ -14,6 +14,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
+    # The rich-text editor's upload and browse views (staff only).
+    path("editor/", include("msme_portal.editor")),
     path("", include("network.urls")),
     path("", include("guides.urls")),
     path("", include("newsletters.urls")),
