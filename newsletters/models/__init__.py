@@ -8,8 +8,18 @@ from .issues import (
     SectionKind,
     SectionLink,
 )
+from .sending import Delivery, DeliveryStatus, IssueSend  # noqa: F401
+from .subscribers import (
+    ConsentSource,
+    ErasureRecord,
+    Subscriber,
+    SubscriberLanguage,
+    SubscriberStatus,
+)
 
 __all__ = [
+    "ConsentSource",
+    "ErasureRecord",
     "Issue",
     "IssueStatus",
     "Meeting",
@@ -18,4 +28,7 @@ __all__ = [
     "Section",
     "SectionKind",
     "SectionLink",
+    "Subscriber",
+    "SubscriberLanguage",
+    "SubscriberStatus",
 ]
