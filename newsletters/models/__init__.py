@@ -8,7 +8,6 @@ from .issues import (
     SectionKind,
     SectionLink,
 )
-from .sending import Delivery, DeliveryStatus, IssueSend  # noqa: F401
 from .subscribers import (
     ConsentSource,
     ErasureRecord,
