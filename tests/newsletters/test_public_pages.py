@@ -1,0 +1,419 @@
+"""The public newsletter pages: home, archive and an issue."""
+
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from newsletters.models import Issue, SectionKind
+from newsletters.models.issues import BoxStyle, Listing
+from newsletters.views.issues import issue_page_context
+from tests.factories import (
+    make_box,
+    make_draft_issue,
+    make_economy,
+    make_event,
+    make_guide,
+    make_issue,
+    make_link,
+    make_meeting,
+    make_officer,
+    make_organization,
+    make_question,
+    make_scheduled_issue,
+    make_section,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def png_upload(name="picture.png", size=(1200, 900)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (20, 80, 140)).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def full_issue(sections=5, boxes=2):
+    """An issue with every kind of section and every listing."""
+    guides = [make_guide(), make_guide(audience="policymakers"), make_guide()]
+    organizations = [make_organization(display_order=2), make_organization(display_order=1)]
+    issue = make_issue(featured_guides=guides, featured_organizations=organizations)
+    message = make_section(
+        issue,
+        number=1,
+        kind=SectionKind.COORDINATOR_MESSAGE,
+        title="Message from the coordinator",
+        listing=Listing.UPCOMING_MEETINGS,
+        signatory_name="José Luis Cancela",
+        signatory_title="Ambassador",
+    )
+    make_box(message, title="Past events", listing=Listing.PAST_EVENTS)
+    guides_section = make_section(issue, number=2, title="Website", listing=Listing.NEW_GUIDES)
+    network = make_section(issue, number=3, title="The Network", listing=Listing.NETWORK)
+    make_box(network, title="Members", listing=Listing.MEMBERS, box_style=BoxStyle.HIGHLIGHT)
+    voices = make_section(issue, number=4, title="MSME Voices")
+    interview = make_section(
+        issue,
+        parent=voices,
+        kind=SectionKind.INTERVIEW,
+        title="A talk with a founder",
+        interviewee_name="Ada Founder",
+        interviewee_bio="<p>Runs a small firm.</p>",
+    )
+    for n in range(3):
+        make_question(interview, question=f"What happened in year {n}?")
+    for n in range(sections):
+        row = make_section(issue, number=10 + n, title=f"Article {n}")
+        make_link(row, label=f"Read more {n}")
+        make_section(issue, parent=row, title=f"Sub-article {n}")
+        if n < boxes:
+            make_box(row, title=f"Box {n}")
+    for n in range(4):
+        make_economy(name=f"Member {n}", joined_on=date(2020, 1, n + 1))
+    make_officer(name="Current Coordinator")
+    make_officer(
+        name="Former Chair", role="chair", term_start=date(2018, 1, 1), term_end=date(2020, 1, 1)
+    )
+    make_meeting(
+        title="Next Group meeting", date=timezone.localdate(issue.published_at) + timedelta(days=20)
+    )
+    make_event(
+        title="Launch of the Network",
+        date=timezone.localdate(issue.published_at) - timedelta(days=20),
+    )
+    return issue
+
+
+def test_issue_page_shows_sections_in_order_with_children_boxes_and_listings(client):
+    issue = full_issue()
+    response = client.get(issue.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Masthead and table of contents with in-page anchors.
+    assert f'<h1 class="masthead__title">{issue.title}</h1>' in html
+    assert 'href="#' + issue.sections.get(number=1).anchor + '"' in html
+    # Top-level sections in order, children inside their parent.
+    assert (
+        html.index("Message from the coordinator")
+        < html.index("Website")
+        < html.index("MSME Voices")
+    )
+    assert html.index("MSME Voices") < html.index("A talk with a founder") < html.index("Article 0")
+    # The interview as questions and answers, with the bio.
+    assert '<dl class="qa">' in html
+    assert "What happened in year 2?" in html
+    assert "Runs a small firm." in html
+    # Side boxes in the aside that follows their parent section.
+    assert 'class="section-row__aside"' in html
+    assert html.index("Message from the coordinator") < html.index("Past events")
+    # Listings from data.
+    assert "Next Group meeting" in html
+    assert "Launch of the Network" in html
+    assert "guide-table" in html
+    assert "Current Coordinator" in html and "Former Chair" in html
+    assert "The Group has 6 WTO Members." in html
+    # Organizations in display order.
+    organizations = list(issue.featured_organizations.order_by("display_order"))
+    assert html.index(organizations[0].name) < html.index(organizations[1].name)
+    assert "Read more 0" in html
+    assert "Ambassador José Luis Cancela" in html
+
+
+def test_guides_are_split_by_audience_into_two_columns():
+    msme = make_guide(title="Exchange Rates")
+    policy = make_guide(title="Competition Policy", audience="policymakers")
+    issue = make_issue(featured_guides=[msme, policy])
+    make_section(issue, listing=Listing.NEW_GUIDES)
+    issue = Issue.objects.for_issue_page().get(pk=issue.pk)
+    rows = issue_page_context(issue)["listings"]["guide_rows"]
+    assert rows == [(msme, policy)]
+
+
+def test_upcoming_meetings_are_counted_from_the_issue_date():
+    published = timezone.make_aware(datetime(2022, 7, 1, 9))
+    issue = make_issue(published_at=published)
+    make_section(issue, listing=Listing.UPCOMING_MEETINGS)
+    before = make_meeting(date=date(2022, 6, 10))
+    after = make_meeting(date=date(2022, 7, 15))
+    listings = issue_page_context(issue)["listings"]
+    assert after in listings["upcoming_meetings"]
+    assert before not in listings["upcoming_meetings"]
+
+
+def test_issue_page_links_to_previous_and_next_issues(client):
+    older = make_issue(title="Spring 2022", published_at=timezone.now() - timedelta(days=90))
+    middle = make_issue(title="Summer 2022", published_at=timezone.now() - timedelta(days=30))
+    newer = make_issue(title="Autumn 2022", published_at=timezone.now() - timedelta(days=1))
+    make_scheduled_issue(title="Winter 2022")
+    html = client.get(middle.get_absolute_url()).content.decode()
+    assert f'href="{older.get_absolute_url()}"' in html
+    assert f'href="{newer.get_absolute_url()}"' in html
+    html = client.get(newer.get_absolute_url()).content.decode()
+    assert "Winter 2022" not in html
+
+
+def test_issue_page_has_meta_description_and_open_graph(client):
+    issue = make_issue(summary="Five years of the Group.")
+    html = client.get(issue.get_absolute_url()).content.decode()
+    assert '<meta name="description" content="Five years of the Group.">' in html
+    assert '<meta property="og:title" content="' + issue.title + '">' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert issue.get_absolute_url() in html.split('property="og:url"')[1].split(">")[0]
+
+
+def test_issue_page_escapes_plain_fields(client):
+    issue = make_issue(title="<script>alert(1)</script>", summary="<b>bold</b>")
+    html = client.get(issue.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "<b>bold</b>" not in html
+
+
+def test_portrait_and_section_image_get_thumbnails_with_sizes(client):
+    issue = make_issue()
+    section = make_section(
+        issue,
+        kind=SectionKind.INTERVIEW,
+        portrait=png_upload("face.png"),
+        portrait_alt="Portrait of the founder",
+        image=png_upload("chart.png", size=(2000, 1000)),
+        image_alt="A chart",
+    )
+    html = client.get(issue.get_absolute_url()).content.decode()
+    assert 'alt="Portrait of the founder"' in html
+    assert 'width="240" height="180"' in html
+    assert 'width="720" height="360"' in html
+    assert ".240w.webp" in html
+    stored = section.portrait.storage
+    name = section.portrait.name.rsplit(".", 1)[0] + ".240w.webp"
+    assert stored.exists(name)
+    with stored.open(name) as thumb, Image.open(thumb) as image:
+        assert image.size == (240, 180)
+
+
+def test_missing_image_file_does_not_break_the_page(client):
+    issue = make_issue()
+    section = make_section(issue, image=png_upload(), image_alt="Lost")
+    section.image.storage.delete(section.image.name)
+    response = client.get(issue.get_absolute_url())
+    assert response.status_code == 200
+    assert 'alt="Lost"' not in response.content.decode()
+
+
+# Drafts and scheduled issues
+
+
+@pytest.mark.parametrize("make_hidden", [make_draft_issue, make_scheduled_issue])
+def test_unpublished_issues_are_hidden_everywhere(client, make_hidden):
+    make_issue(title="Visible issue")
+    hidden = make_hidden(title="Hidden issue", summary="Secret plans")
+    make_section(hidden, title="Secret section", body="<p>confidential words</p>")
+    assert client.get(reverse("newsletters:issue_detail", args=[hidden.slug])).status_code == 404
+    for url in [
+        reverse("newsletters:home"),
+        reverse("newsletters:issue_list"),
+        reverse("newsletters:search") + "?q=confidential",
+        reverse("newsletters:search") + "?q=Secret",
+        reverse("newsletters:feed_rss"),
+        reverse("newsletters:feed_atom"),
+        reverse("sitemap"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
+        assert "Hidden issue" not in content, url
+        assert hidden.slug not in content, url
+        assert "Secret section" not in content, url
+        assert "confidential words" not in content, url
+
+
+def test_scheduled_issue_appears_once_its_time_has_come(client, monkeypatch):
+    issue = make_scheduled_issue(title="Coming soon")
+    assert client.get(issue.get_absolute_url()).status_code == 404
+    assert "Coming soon" not in client.get("/").content.decode()
+    later = timezone.now() + timedelta(days=8)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert client.get(issue.get_absolute_url()).status_code == 200
+    assert "Coming soon" in client.get("/").content.decode()
+
+
+# Home and archive
+
+
+def test_home_shows_latest_issue_contents_subscribe_and_next_meeting(client):
+    make_issue(title="Older issue", published_at=timezone.now() - timedelta(days=100))
+    latest = make_issue(title="Latest issue title", summary="What is new.")
+    make_section(latest, number=1, title="Coordinator's message")
+    child = make_section(latest, number=2, title="Articles")
+    make_box(child, title="A side box")
+    make_meeting(title="Past meeting", date=timezone.localdate() - timedelta(days=3))
+    make_meeting(title="Soonest meeting", date=timezone.localdate() + timedelta(days=3))
+    make_meeting(title="Later meeting", date=timezone.localdate() + timedelta(days=40))
+    html = client.get("/").content.decode()
+    assert "Latest issue title" in html
+    assert "What is new." in html
+    assert "Older issue" not in html
+    assert f'href="{latest.get_absolute_url()}#' in html
+    assert "Coordinator&#x27;s message" in html
+    assert "A side box" not in html
+    assert "Soonest meeting" in html
+    assert "Later meeting" not in html and "Past meeting" not in html
+    assert 'href="/subscribe/"' in html
+
+
+def test_home_without_issues(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "No issue has been published yet." in response.content.decode()
+
+
+def test_archive_groups_by_year_newest_first_and_paginates(client):
+    for year in (2021, 2022, 2023):
+        for month in (3, 9):
+            make_issue(
+                title=f"Issue {month}/{year}",
+                published_at=timezone.make_aware(datetime(year, month, 1, 12)),
+            )
+    html = client.get(reverse("newsletters:issue_list")).content.decode()
+    assert (
+        html.index('id="year-2023"') < html.index('id="year-2022"') < html.index('id="year-2021"')
+    )
+    assert html.index("Issue 9/2023") < html.index("Issue 3/2023")
+    for n in range(25):
+        make_issue(title=f"Extra {n}", published_at=timezone.now() - timedelta(hours=n + 1))
+    first = client.get(reverse("newsletters:issue_list")).content.decode()
+    second = client.get(reverse("newsletters:issue_list") + "?page=2").content.decode()
+    assert "Page 1 of 2" in first
+    assert "Issue 3/2021" in second and "Issue 3/2021" not in first
+
+
+# Caching
+
+
+def test_section_edit_is_visible_on_next_request(client):
+    issue = make_issue()
+    section = make_section(issue, body="<p>First wording.</p>")
+    assert "First wording." in client.get(issue.get_absolute_url()).content.decode()
+    section.body = "<p>Second wording.</p>"
+    section.save()
+    html = client.get(issue.get_absolute_url()).content.decode()
+    assert "Second wording." in html
+    assert "First wording." not in html
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "question",
+        "link",
+        "meeting",
+        "guide",
+        "economy",
+        "organization",
+        "officer",
+        "issue",
+        "delete_section",
+        "featured_guides",
+    ],
+)
+def test_every_kind_of_edit_reaches_the_cached_issue_page(client, edit):
+    issue = full_issue(sections=1, boxes=1)
+    url = issue.get_absolute_url()
+    client.get(url)
+    with_marker = "Changed-" + edit
+    if edit == "question":
+        question = issue.sections.get(kind=SectionKind.INTERVIEW).questions.first()
+        question.question = with_marker
+        question.save()
+    elif edit == "link":
+        link = issue.sections.get(number=10).links.get()
+        link.label = with_marker
+        link.save()
+    elif edit == "meeting":
+        make_meeting(title=with_marker, date=timezone.localdate(issue.published_at) + timedelta(1))
+    elif edit == "guide":
+        guide = issue.featured_guides.first()
+        guide.title = with_marker
+        guide.save()
+    elif edit == "economy":
+        make_economy(name=with_marker)
+    elif edit == "organization":
+        organization = issue.featured_organizations.first()
+        organization.name = with_marker
+        organization.save()
+    elif edit == "officer":
+        make_officer(name=with_marker)
+    elif edit == "issue":
+        issue.summary = with_marker
+        issue.save()
+    elif edit == "delete_section":
+        issue.sections.get(title="Website").delete()
+        with_marker = None
+    elif edit == "featured_guides":
+        issue.featured_guides.add(make_guide(title=with_marker))
+    html = client.get(url).content.decode()
+    if with_marker:
+        assert with_marker in html
+    else:
+        assert "Website" not in html
+
+
+def test_pages_are_served_from_the_cache(client, django_assert_num_queries):
+    issue = full_issue()
+    client.get(issue.get_absolute_url())
+    with django_assert_num_queries(0):
+        assert client.get(issue.get_absolute_url()).status_code == 200
+
+
+def test_logged_in_staff_never_get_cached_pages(staff_client):
+    issue = make_issue()
+    section = make_section(issue, body="<p>Old text.</p>")
+    # Warm the cache as an anonymous visitor, then change the text without
+    # signals (as a raw update would) and look as staff.
+    from django.test import Client
+
+    Client().get(issue.get_absolute_url())
+    type(section).objects.filter(pk=section.pk).update(body="<p>New text.</p>")
+    assert "New text." in staff_client.get(issue.get_absolute_url()).content.decode()
+    assert "Old text." in Client().get(issue.get_absolute_url()).content.decode()
+
+
+# Query budgets
+
+
+def test_issue_page_query_budget_with_many_sections(client, django_assert_max_num_queries):
+    issue = full_issue(sections=45, boxes=18)
+    assert issue.sections.count() >= 50
+    assert issue.sections.filter(kind=SectionKind.BOX).count() >= 20
+    cache.clear()
+    with django_assert_max_num_queries(10):
+        response = client.get(issue.get_absolute_url())
+    assert response.status_code == 200
+    assert "Article 44" in response.content.decode()
+
+
+def test_issue_page_context_for_a_draft_preview():
+    draft = make_draft_issue(title="Draft in progress")
+    make_section(draft, title="Draft text", listing=Listing.UPCOMING_MEETINGS)
+    context = issue_page_context(draft)
+    assert context["issue"] == draft
+    assert [section.title for section in context["sections"]] == ["Draft text"]
+    assert "upcoming_meetings" in context["listings"]
+
+
+@pytest.mark.parametrize("url_name", ["newsletters:home", "newsletters:issue_list"])
+def test_list_pages_query_budget(client, django_assert_max_num_queries, url_name):
+    for n in range(30):
+        issue = make_issue(published_at=timezone.now() - timedelta(days=n + 1))
+        make_section(issue)
+        make_section(issue)
+    for _ in range(5):
+        make_meeting()
+    cache.clear()
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse(url_name)).status_code == 200

@@ -1,0 +1,108 @@
+"""Search across published sections, interview questions and guides."""
+
+import pytest
+from django.urls import reverse
+
+from newsletters.models import SectionKind
+from newsletters.search import MAX_QUERY_LENGTH, clean_query, highlight
+from tests.factories import make_guide, make_issue, make_question, make_section
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_QUERIES = [
+    "",
+    "   ",
+    "%%%",
+    "___",
+    "'; DROP TABLE x; --",
+    '" OR 1=1 --',
+    "<script>alert(1)</script>",
+    "x" * 10_000,
+    "word " * 2_000,
+    "économie 中小企业 مؤسسات",
+    "nul\x00byte",
+    "\x00",
+    "!!! ??? ...",
+    "-",
+    '"unterminated',
+    "a & b | c ! d : * ( )",
+]
+
+
+def search(client, query):
+    return client.get(reverse("newsletters:search"), {"q": query})
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_hostile_queries_get_a_normal_page(client, query):
+    issue = make_issue()
+    make_section(issue, title="Digital trade", body="<p>Small business and digital trade.</p>")
+    make_guide(title="Exchange rates")
+    response = search(client, query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert html.count("<h1") == 1
+
+
+def test_script_in_query_comes_back_escaped(client):
+    html = search(client, "<script>alert(1)</script>").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>" not in html
+
+
+def test_query_is_capped_and_cleaned():
+    assert len(clean_query("y" * 10_000)) == MAX_QUERY_LENGTH
+    assert clean_query("a\x00b\tc\n  d") == "a b c d"
+
+
+def test_finds_sections_questions_and_guides_with_marked_snippets(client):
+    issue = make_issue(title="Summer 2022")
+    make_section(
+        issue,
+        title="Research notes",
+        body="<p>MSMEs account for only 36 per cent of <strong>exports</strong>.</p>",
+    )
+    interview = make_section(issue, kind=SectionKind.INTERVIEW, title="MSME Voices")
+    make_question(
+        interview, question="How do you reach customers abroad?", answer="<p>Exports.</p>"
+    )
+    make_guide(title="Export logistics", summary="Shipping exports to other markets.")
+    make_section(issue, title="Unrelated", body="<p>Nothing to see.</p>")
+    html = search(client, "exports").content.decode()
+    assert "Research notes" in html
+    assert "How do you reach customers abroad?" in html
+    assert "Export logistics" in html
+    assert "Unrelated" not in html
+    assert "<mark>exports</mark>" in html
+    # Markup of the body is stripped from the snippet.
+    assert "<strong>" not in html.split('class="results"')[1]
+    assert f'href="{issue.get_absolute_url()}#' in html
+
+
+def test_snippet_escapes_text_before_marking():
+    snippet = highlight("Use <b>tags</b> & tags", ["tags"])
+    assert str(snippet) == "Use &lt;b&gt;<mark>tags</mark>&lt;/b&gt; &amp; <mark>tags</mark>"
+
+
+def test_snippet_is_cut_around_the_first_match():
+    text = "lorem " * 200 + "needle " + "ipsum " * 200
+    snippet = str(highlight(text, ["needle"]))
+    assert "<mark>needle</mark>" in snippet
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    assert len(snippet) < 320
+
+
+def test_every_word_must_match(client):
+    issue = make_issue()
+    make_section(issue, title="Green trade", body="<p>Sustainable trade for small firms.</p>")
+    make_section(issue, title="Digital trade", body="<p>Online platforms.</p>")
+    html = search(client, "sustainable trade").content.decode()
+    assert "Green trade" in html
+    assert "Digital trade" not in html
+
+
+def test_empty_query_shows_only_the_form(client):
+    html = search(client, "").content.decode()
+    assert 'name="q"' in html
+    assert "results" not in html.split("<main")[1].split('class="search-form"')[1]
