@@ -7,6 +7,7 @@ refuses to start.
 
 import os
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "newsletters.http_cache.HttpCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last so it sees the outcome of every login attempt.
@@ -178,6 +180,20 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "WTO MSME Group newsletter <newsletter@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Newsletter sign-up. Bump the version whenever the privacy statement shown on
+# the form (newsletters/subscriptions/privacy_statement.html) changes: each
+# subscriber records the version they agreed to.
+NEWSLETTER_PRIVACY_STATEMENT_VERSION = "2026-11"
+# Forms submitted faster than this (seconds) are from robots and dropped.
+NEWSLETTER_SIGNUP_MIN_SECONDS = 3
+# Sign-up attempts allowed per (count, window in seconds), per client address
+# and per email address. Needs a shared cache to hold across app servers.
+NEWSLETTER_SIGNUP_RATE_LIMITS = {"ip": (20, 3600), "email": (5, 3600)}
+# Address for the mailto: variant of the List-Unsubscribe header.
+NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get(
+    "NEWSLETTER_UNSUBSCRIBE_MAILTO", parseaddr(DEFAULT_FROM_EMAIL)[1]
+)
 
 # Security. With debug off every protection is on; DJANGO_SECURE_SSL_REDIRECT=0
 # lets the production configuration be served over plain HTTP on loopback.

@@ -1,0 +1,1 @@
+"""Email from the newsletter: personal links and the messages that carry them."""

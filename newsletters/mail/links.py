@@ -1,0 +1,97 @@
+"""Signed personal links: confirmation and unsubscription.
+
+Every message to a subscriber (sign-up emails now, issues later) builds its
+links and its List-Unsubscribe headers here, so a link made by one part of the
+code is always understood by the views.
+
+A token carries the subscriber's id and a keyed digest of their address: a
+link stops working if the address on the row changes, and reveals nothing
+about the address itself. Confirmation links expire; unsubscribe links never
+do, as mail clients and old newsletters keep them for years.
+"""
+
+from datetime import timedelta
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from newsletters.models import Subscriber
+
+CONFIRMATION_SALT = "newsletters.subscriptions.confirm"
+UNSUBSCRIBE_SALT = "newsletters.subscriptions.unsubscribe"
+CONFIRMATION_MAX_AGE = timedelta(days=7)
+
+# Aliases so callers need not import django.core.signing to tell the cases apart.
+BadToken = signing.BadSignature
+ExpiredToken = signing.SignatureExpired
+
+
+def _address_digest(email):
+    return salted_hmac("newsletters.mail.links.address", email.lower()).hexdigest()[:16]
+
+
+def _make(subscriber, salt):
+    return signing.dumps([subscriber.pk, _address_digest(subscriber.email)], salt=salt)
+
+
+def _read(token, salt, max_age=None):
+    """The subscriber a token names, or None when they are no longer on the
+    list (erased, or the address changed). Raises BadToken when the token was
+    not made by us, ExpiredToken (a BadToken) when it is too old."""
+    payload = signing.loads(token, salt=salt, max_age=max_age)
+    try:
+        pk, digest = payload
+    except (TypeError, ValueError) as error:
+        raise BadToken("Malformed token payload.") from error
+    subscriber = Subscriber.objects.filter(pk=pk).select_related("economy").first()
+    if subscriber is None or not constant_time_compare(digest, _address_digest(subscriber.email)):
+        return None
+    return subscriber
+
+
+def make_confirmation_token(subscriber):
+    return _make(subscriber, CONFIRMATION_SALT)
+
+
+def read_confirmation_token(token):
+    return _read(token, CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+
+
+def make_unsubscribe_token(subscriber):
+    return _make(subscriber, UNSUBSCRIBE_SALT)
+
+
+def read_unsubscribe_token(token):
+    return _read(token, UNSUBSCRIBE_SALT)
+
+
+def absolute_url(path):
+    return settings.SITE_URL + path
+
+
+def confirmation_url(subscriber):
+    token = make_confirmation_token(subscriber)
+    return absolute_url(reverse("subscriptions:confirm", kwargs={"token": token}))
+
+
+def unsubscribe_url(subscriber):
+    token = make_unsubscribe_token(subscriber)
+    return absolute_url(reverse("subscriptions:unsubscribe", kwargs={"token": token}))
+
+
+def list_unsubscribe_headers(subscriber, url=None):
+    """RFC 2369 List-Unsubscribe with the RFC 8058 one-click variant: mail
+    clients POST "List-Unsubscribe=One-Click" to the URL."""
+    url = url or unsubscribe_url(subscriber)
+    targets = [f"<{url}>"]
+    if settings.NEWSLETTER_UNSUBSCRIBE_MAILTO:
+        targets.append(
+            f"<mailto:{settings.NEWSLETTER_UNSUBSCRIBE_MAILTO}?subject={quote('unsubscribe')}>"
+        )
+    return {
+        "List-Unsubscribe": ", ".join(targets),
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }

@@ -1,0 +1,76 @@
+"""The sign-up emails: "confirm your address" and "you are already subscribed".
+
+Each goes out as plain text with an HTML alternative, in the subscriber's
+language, with their personal unsubscribe link in the body and the headers.
+"""
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from . import links
+
+logger = logging.getLogger(__name__)
+
+
+def personal_message(subscriber, subject, template_name, context=None):
+    """An email to one subscriber from `template_name`.txt and .html, with
+    the unsubscribe link in the context and in the List-Unsubscribe headers."""
+    unsubscribe_url = links.unsubscribe_url(subscriber)
+    context = {
+        "subscriber": subscriber,
+        "unsubscribe_url": unsubscribe_url,
+        "site_url": settings.SITE_URL,
+        **(context or {}),
+    }
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template_name}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[subscriber.email],
+        headers=links.list_unsubscribe_headers(subscriber, unsubscribe_url),
+    )
+    message.attach_alternative(render_to_string(f"{template_name}.html", context), "text/html")
+    return message
+
+
+def send_confirmation(subscriber):
+    with translation.override(subscriber.language):
+        message = personal_message(
+            subscriber,
+            gettext("Confirm your subscription to the WTO MSME Group newsletter"),
+            "emails/subscriptions/confirm",
+            {
+                "confirmation_url": links.confirmation_url(subscriber),
+                "expiry_days": links.CONFIRMATION_MAX_AGE.days,
+            },
+        )
+    message.send()
+    subscriber.confirmation_sent_at = timezone.now()
+    subscriber.save(update_fields=["confirmation_sent_at", "updated_at"])
+
+
+def send_already_subscribed(subscriber):
+    with translation.override(subscriber.language):
+        message = personal_message(
+            subscriber,
+            gettext("You are already subscribed to the WTO MSME Group newsletter"),
+            "emails/subscriptions/already_subscribed",
+        )
+    message.send()
+
+
+def send_safely(send, subscriber):
+    """Send, and log rather than raise when the mail server fails: the
+    visitor sees the same page either way and can ask for a new link."""
+    try:
+        send(subscriber)
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Could not send a subscription email to subscriber %s", subscriber.pk)
+        return False
+    return True
