@@ -53,7 +53,7 @@ def full_issue(sections=5, boxes=2):
         signatory_title="Ambassador",
     )
     make_box(message, title="Past events", listing=Listing.PAST_EVENTS)
-    guides_section = make_section(issue, number=2, title="Website", listing=Listing.NEW_GUIDES)
+    make_section(issue, number=2, title="Website", listing=Listing.NEW_GUIDES)
     network = make_section(issue, number=3, title="The Network", listing=Listing.NETWORK)
     make_box(network, title="Members", listing=Listing.MEMBERS, box_style=BoxStyle.HIGHLIGHT)
     voices = make_section(issue, number=4, title="MSME Voices")
