@@ -1,0 +1,96 @@
+"""An editor's whole round trip in a real browser: log in, write an issue in
+the rich-text editor, preview it, publish it."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from playwright.sync_api import expect
+
+from newsletters.models import Issue, IssueStatus
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "browser-test-password-1"
+TYPED = "Small businesses drive trade in every region"
+
+
+@pytest.fixture
+def publisher(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="publisher", password=PASSWORD, is_staff=True
+    )
+    codenames = [
+        f"{action}_{model}"
+        for action in ("add", "change", "view")
+        for model in ("issue", "section", "question", "sectionlink")
+    ] + ["publish_issue"]
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def log_in(page, server_url):
+    page.goto(server_url + "/admin/")
+    expect(page).to_have_url(f"{server_url}/admin/login/?next=/admin/")
+    page.fill("#id_username", "publisher")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#site-name")).to_be_visible()
+
+
+def test_an_editor_writes_previews_and_publishes_an_issue(page, server_url, publisher):
+    console_errors = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    log_in(page, server_url)
+
+    # A new issue with two sections, written in the issue's own form.
+    page.goto(server_url + "/admin/newsletters/issue/add/")
+    # Typed key by key: the admin fills in the slug as the title is typed.
+    page.locator("#id_title").press_sequentially("Winter 2026")
+    expect(page.locator("#id_slug")).to_have_value("winter-2026")
+    page.fill("#id_summary", "News from the Group.")
+    page.fill("#id_sections-0-order", "1")
+    page.locator("#id_sections-0-title").press_sequentially("Message from the coordinator")
+    page.select_option("#id_sections-0-kind", "article")
+    page.click("#sections-group .add-row a")
+    page.fill("#id_sections-1-order", "2")
+    page.locator("#id_sections-1-title").press_sequentially("Upcoming meetings")
+    expect(page.locator("#id_sections-1-anchor")).to_have_value("upcoming-meetings")
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    issue = Issue.objects.get(slug="winter-2026")
+    assert [section.title for section in issue.sections.all()] == [
+        "Message from the coordinator",
+        "Upcoming meetings",
+    ]
+
+    # The first section's text, typed into CKEditor on the section's page.
+    page.locator("#sections-group a.inlinechangelink").first.click()
+    editor_body = page.frame_locator("iframe.cke_wysiwyg_frame").first.locator("body")
+    editor_body.click()
+    page.keyboard.type(TYPED)
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    first = issue.sections.get(order=1)
+    assert TYPED in first.body
+
+    # The preview shows the draft as the public page will.
+    page.goto(f"{server_url}/admin/newsletters/issue/{issue.pk}/preview/")
+    expect(page.locator("h1")).to_have_text("Winter 2026")
+    expect(page.get_by_text(TYPED)).to_be_visible()
+    assert page.request.get(server_url + issue.get_absolute_url()).status == 404
+
+    # Publishing with the admin action makes it public.
+    page.goto(server_url + "/admin/newsletters/issue/")
+    page.check(f"input[name=_selected_action][value='{issue.pk}']")
+    page.select_option("select[name=action]", "publish")
+    page.click("button[name=index]")
+    expect(page.locator(".messagelist .success")).to_contain_text("Published 1 issue.")
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.PUBLISHED
+
+    public = page.context.browser.new_page()
+    response = public.goto(server_url + issue.get_absolute_url())
+    assert response.status == 200
+    expect(public.get_by_text(TYPED)).to_be_visible()
+    public.close()
+    assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
