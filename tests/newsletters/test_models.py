@@ -1,0 +1,254 @@
+"""Issues, sections, interviews and meetings: rules, constraints, ordering."""
+
+import itertools
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from newsletters.models import (
+    Issue,
+    IssueStatus,
+    Meeting,
+    MeetingKind,
+    Question,
+    Section,
+    SectionKind,
+    SectionLink,
+)
+from tests.msme_portal.test_images import image_bytes
+
+pytestmark = pytest.mark.django_db
+
+_counter = itertools.count(1)
+
+
+def make_issue(**kwargs):
+    n = next(_counter)
+    defaults = {"title": f"Issue {n}", "slug": f"issue-{n}", "summary": f"Summary {n}."}
+    return Issue.objects.create(**{**defaults, **kwargs})
+
+
+def make_section(issue, **kwargs):
+    n = next(_counter)
+    defaults = {"issue": issue, "order": n, "title": f"Section {n}", "anchor": f"section-{n}"}
+    return Section.objects.create(**{**defaults, **kwargs})
+
+
+def png_upload(name="picture.png"):
+    return SimpleUploadedFile(name, image_bytes("PNG"), content_type="image/png")
+
+
+# Publication
+
+
+def test_only_issues_whose_time_has_come_are_published():
+    now = timezone.now()
+    public = make_issue(status=IssueStatus.PUBLISHED, published_at=now - timedelta(hours=1))
+    make_issue(status=IssueStatus.DRAFT)
+    make_issue(status=IssueStatus.DRAFT, published_at=now - timedelta(days=1))
+    scheduled = make_issue(status=IssueStatus.PUBLISHED, published_at=now + timedelta(days=2))
+
+    assert list(Issue.objects.published()) == [public]
+    assert public.is_public and not public.is_scheduled
+    assert scheduled.is_scheduled and not scheduled.is_public
+
+
+def test_a_scheduled_issue_appears_once_its_time_has_passed(client):
+    issue = make_issue(
+        status=IssueStatus.PUBLISHED, published_at=timezone.now() + timedelta(minutes=5)
+    )
+    make_section(issue, body="<p>Scheduled text.</p>")
+    assert not Issue.objects.published().filter(pk=issue.pk).exists()
+    assert client.get(issue.get_absolute_url()).status_code == 404
+
+    # Rather than wait five minutes, let the publication time fall in the past.
+    issue.published_at = timezone.now() - timedelta(seconds=1)
+    issue.save()
+    assert Issue.objects.published().filter(pk=issue.pk).exists()
+    response = client.get(issue.get_absolute_url())
+    assert response.status_code == 200
+    assert "Scheduled text." in response.content.decode()
+
+
+def test_a_published_issue_needs_a_publication_date():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_issue(status=IssueStatus.PUBLISHED, published_at=None)
+    issue = Issue(title="x", slug="x", summary="x", status=IssueStatus.PUBLISHED)
+    with pytest.raises(ValidationError) as excinfo:
+        issue.full_clean()
+    assert "A published issue needs a publication date." in str(excinfo.value)
+
+
+def test_issue_slugs_are_unique():
+    make_issue(slug="summer-2022")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_issue(slug="summer-2022")
+
+
+def test_issues_are_listed_newest_publication_first():
+    now = timezone.now()
+    older = make_issue(status=IssueStatus.PUBLISHED, published_at=now - timedelta(days=200))
+    newer = make_issue(status=IssueStatus.PUBLISHED, published_at=now - timedelta(days=10))
+    assert list(Issue.objects.published()) == [newer, older]
+
+
+def test_a_cover_image_needs_a_text_alternative():
+    issue = make_issue()
+    issue.cover_image = png_upload()
+    with pytest.raises(ValidationError) as excinfo:
+        issue.full_clean()
+    assert "cover_image_alt" in excinfo.value.message_dict
+    issue.cover_image_alt = "The Group's members at MC12"
+    issue.full_clean()
+
+
+def test_issue_text_and_address():
+    issue = make_issue(title="Summer 2022", slug="summer-2022")
+    assert str(issue) == "Summer 2022"
+    assert issue.get_absolute_url() == "/issues/summer-2022/"
+
+
+# Sections
+
+
+def test_sections_follow_their_explicit_order():
+    issue = make_issue()
+    third = make_section(issue, order=30)
+    first = make_section(issue, order=10)
+    second = make_section(issue, order=20)
+    assert list(issue.sections.all()) == [first, second, third]
+    first.order = 40
+    first.save()
+    assert list(issue.sections.all()) == [second, third, first]
+
+
+def test_anchors_are_unique_within_an_issue_only():
+    issue, other = make_issue(), make_issue()
+    make_section(issue, anchor="voices")
+    make_section(other, anchor="voices")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_section(issue, anchor="voices")
+
+
+def test_section_numbers_are_unique_within_an_issue_but_optional():
+    issue = make_issue()
+    make_section(issue, number=1)
+    make_section(issue, number=None)
+    make_section(issue, number=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_section(issue, number=1)
+
+
+def test_duplicate_anchor_is_a_validation_error_not_a_crash():
+    issue = make_issue()
+    make_section(issue, anchor="voices")
+    duplicate = Section(issue=issue, title="Again", anchor="voices")
+    with pytest.raises(ValidationError) as excinfo:
+        duplicate.full_clean()
+    assert "Another section of this issue uses this anchor." in str(excinfo.value)
+
+
+def section_errors(section):
+    with pytest.raises(ValidationError) as excinfo:
+        section.full_clean()
+    return excinfo.value.message_dict
+
+
+def test_images_and_portraits_need_a_text_alternative():
+    issue = make_issue()
+    section = Section(issue=issue, title="Pictured", anchor="pictured", image=png_upload())
+    assert "image_alt" in section_errors(section)
+    section = Section(
+        issue=issue,
+        title="Voices",
+        anchor="voices",
+        kind=SectionKind.INTERVIEW,
+        interviewee_name="A. Person",
+        portrait=png_upload(),
+    )
+    assert "portrait_alt" in section_errors(section)
+
+
+def test_an_interview_names_its_interviewee_and_a_message_is_signed():
+    issue = make_issue()
+    interview = Section(issue=issue, title="Q&A", anchor="qa", kind=SectionKind.INTERVIEW)
+    assert "interviewee_name" in section_errors(interview)
+    message = Section(
+        issue=issue, title="Message", anchor="message", kind=SectionKind.COORDINATOR_MESSAGE
+    )
+    assert "signatory_name" in section_errors(message)
+
+
+def test_a_section_is_shown_with_a_top_level_section_of_its_own_issue():
+    issue, other = make_issue(), make_issue()
+    parent = make_section(issue)
+    child = make_section(issue, parent=parent)
+
+    foreign = Section(issue=issue, title="Box", anchor="box", parent=make_section(other))
+    assert "same issue" in section_errors(foreign)["parent"][0]
+    nested = Section(issue=issue, title="Deep", anchor="deep", parent=child)
+    assert "one level" in section_errors(nested)["parent"][0]
+    parent.parent = parent
+    assert "itself" in section_errors(parent)["parent"][0]
+
+    assert list(parent.children.all()) == [child]
+    assert child.get_absolute_url() == f"{issue.get_absolute_url()}#{child.anchor}"
+
+
+def test_rich_text_is_sanitized_when_saved():
+    issue = make_issue()
+    section = make_section(
+        issue,
+        body='<p onclick="x()">Hello <script>alert(1)</script><a href="javascript:x">link</a></p>',
+    )
+    section.refresh_from_db()
+    assert section.body == '<p>Hello <a rel="noopener">link</a></p>'
+    question = Question.objects.create(
+        section=section, question="Why?", answer='<img src="https://evil.example/x.png">'
+    )
+    question.refresh_from_db()
+    assert "src" not in question.answer
+
+
+def test_questions_and_links_follow_their_order():
+    section = make_section(make_issue(), kind=SectionKind.INTERVIEW, interviewee_name="A")
+    later = Question.objects.create(section=section, order=2, question="Second?", answer="b")
+    earlier = Question.objects.create(section=section, order=1, question="First?", answer="a")
+    assert list(section.questions.all()) == [earlier, later]
+    assert str(earlier) == "First?"
+    b = SectionLink.objects.create(section=section, order=2, label="B", url="https://b.example")
+    a = SectionLink.objects.create(section=section, order=1, label="A", url="https://a.example")
+    assert list(section.links.all()) == [a, b]
+
+
+def test_deleting_an_issue_deletes_its_content():
+    issue = make_issue()
+    section = make_section(issue, kind=SectionKind.INTERVIEW, interviewee_name="A")
+    Question.objects.create(section=section, question="Q?", answer="A.")
+    issue.delete()
+    assert not Section.objects.exists()
+    assert not Question.objects.exists()
+
+
+# Meetings
+
+
+def test_upcoming_meetings_and_past_events():
+    today = date(2022, 7, 1)
+    july = Meeting.objects.create(date=date(2022, 7, 15), title="July")
+    october = Meeting.objects.create(date=date(2022, 10, 12), title="October")
+    Meeting.objects.create(date=date(2022, 6, 1), title="Earlier meeting")
+    launch = Meeting.objects.create(
+        kind=MeetingKind.EVENT, date=date(2022, 6, 8), title="Network launch"
+    )
+    Meeting.objects.create(kind=MeetingKind.EVENT, date=date(2021, 6, 8), title="Old event")
+    Meeting.objects.create(kind=MeetingKind.EVENT, date=date(2022, 7, 20), title="Future event")
+
+    assert list(Meeting.objects.upcoming(today)) == [july, october]
+    assert list(Meeting.objects.past_events(before=today)) == [launch]
+    assert list(Meeting.objects.all()[:2]) == [october, Meeting.objects.get(title="Future event")]
+    assert str(july) == "15 July 2022: July"
