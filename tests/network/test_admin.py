@@ -1,0 +1,152 @@
+"""Admin for the register: lists, filters, search, the end-of-term action."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from network.models import GroupOfficer, MemberEconomy, NetworkOrganization, OfficerRole
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        username="editor", password="irrelevant-password-1", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def register():
+    uruguay = MemberEconomy.objects.create(name="Uruguay", sort_name="Uruguay")
+    gambia = MemberEconomy.objects.create(
+        name="The Gambia", sort_name="Gambia, The", joined_on=date(2022, 6, 1)
+    )
+    eu = MemberEconomy.objects.create(
+        name="European Union",
+        sort_name="European Union",
+        is_european_union=True,
+        eu_member_states=27,
+    )
+    return {"uruguay": uruguay, "gambia": gambia, "eu": eu}
+
+
+def results(response):
+    return list(response.context["cl"].result_list)
+
+
+def test_member_economies_are_listed_by_sort_name_and_searchable(editor_client, register):
+    url = reverse("admin:network_membereconomy_changelist")
+    response = editor_client.get(url)
+    assert response.status_code == 200
+    assert results(response) == [register["eu"], register["gambia"], register["uruguay"]]
+    assert "27" in response.content.decode()  # the EU counts as its member States
+    assert results(editor_client.get(url, {"q": "gambia"})) == [register["gambia"]]
+    eu_only = editor_client.get(url, {"is_european_union__exact": "1"})
+    assert results(eu_only) == [register["eu"]]
+
+
+def test_a_second_european_union_is_a_form_error(editor_client, register):
+    response = editor_client.post(
+        reverse("admin:network_membereconomy_add"),
+        {
+            "name": "Another Union",
+            "sort_name": "Another Union",
+            "is_european_union": "on",
+            "eu_member_states": "3",
+        },
+    )
+    assert response.status_code == 200
+    assert "Only one economy can be the European Union." in response.content.decode()
+
+
+def test_organizations_are_listed_in_display_order_and_filter_by_kind(editor_client):
+    bank = NetworkOrganization.objects.create(
+        name="Inter-American Development Bank",
+        acronym="IDB",
+        kind="development_bank",
+        display_order=2,
+    )
+    itc = NetworkOrganization.objects.create(
+        name="International Trade Centre",
+        acronym="ITC",
+        kind="international_organization",
+        display_order=1,
+    )
+    url = reverse("admin:network_networkorganization_changelist")
+    assert results(editor_client.get(url)) == [itc, bank]
+    assert results(editor_client.get(url, {"kind__exact": "development_bank"})) == [bank]
+    assert results(editor_client.get(url, {"q": "IDB"})) == [bank]
+
+
+def make_officer(economy, **kwargs):
+    defaults = {
+        "name": "H.E. Mr José Luis Cancela",
+        "role": OfficerRole.COORDINATOR,
+        "economy": economy,
+        "term_start": date(2017, 12, 1),
+    }
+    return GroupOfficer.objects.create(**{**defaults, **kwargs})
+
+
+def test_officers_filter_by_office_and_list_in_few_queries(
+    editor_client, register, django_assert_max_num_queries
+):
+    current = make_officer(register["uruguay"])
+    former = make_officer(
+        register["gambia"],
+        name="Former chair",
+        role=OfficerRole.CHAIR,
+        term_start=date(2018, 1, 1),
+        term_end=date(2020, 1, 1),
+    )
+    for n in range(10):
+        make_officer(register["eu"], name=f"Chair {n}", term_end=date(2020, 1, 1))
+    url = reverse("admin:network_groupofficer_changelist")
+    with django_assert_max_num_queries(10):
+        response = editor_client.get(url)
+    assert len(results(response)) == 12
+    assert results(editor_client.get(url, {"in_office": "yes"})) == [current]
+    assert former in results(editor_client.get(url, {"in_office": "no"}))
+    assert results(editor_client.get(url, {"role__exact": "chair"})) == [former]
+
+
+def test_ending_terms_today_leaves_ended_terms_alone(editor_client, register):
+    current = make_officer(register["uruguay"])
+    former = make_officer(register["gambia"], term_end=date(2020, 1, 1))
+    editor_client.post(
+        reverse("admin:network_groupofficer_changelist"),
+        {"action": "end_term_today", "_selected_action": [current.pk, former.pk]},
+    )
+    current.refresh_from_db()
+    former.refresh_from_db()
+    assert current.term_end == timezone.localdate()
+    assert former.term_end == date(2020, 1, 1)
+
+
+def test_a_term_ending_before_it_starts_is_a_form_error(editor_client, register):
+    response = editor_client.post(
+        reverse("admin:network_groupofficer_add"),
+        {
+            "name": "Someone",
+            "role": "chair",
+            "economy": register["uruguay"].pk,
+            "term_start": "2022-01-01",
+            "term_end": "2021-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "A term cannot end before it starts." in response.content.decode()
+    assert not GroupOfficer.objects.exists()
+
+
+def test_the_register_admin_is_closed_to_anonymous_visitors(client):
+    response = client.get(reverse("admin:network_membereconomy_changelist"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
