@@ -32,6 +32,14 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+def empty_page_cache(client):
+    """Empty the cache, then let one unrelated request recompute what every
+    request shares (the HTTP validators' publication times), so a budget
+    counts the queries of the page under test only."""
+    cache.clear()
+    client.get(reverse("newsletters:search"))
+
+
 def png_upload(name="picture.png", size=(1200, 900)):
     buffer = io.BytesIO()
     Image.new("RGB", size, (20, 80, 140)).save(buffer, "PNG")
@@ -390,7 +398,7 @@ def test_issue_page_query_budget_with_many_sections(client, django_assert_max_nu
     issue = full_issue(sections=45, boxes=18)
     assert issue.sections.count() >= 50
     assert issue.sections.filter(kind=SectionKind.BOX).count() >= 20
-    cache.clear()
+    empty_page_cache(client)
     with django_assert_max_num_queries(10):
         response = client.get(issue.get_absolute_url())
     assert response.status_code == 200
@@ -414,6 +422,6 @@ def test_list_pages_query_budget(client, django_assert_max_num_queries, url_name
         make_section(issue)
     for _ in range(5):
         make_meeting()
-    cache.clear()
+    empty_page_cache(client)
     with django_assert_max_num_queries(5):
         assert client.get(reverse(url_name)).status_code == 200

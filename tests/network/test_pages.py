@@ -1,0 +1,94 @@
+"""The member economies and Network pages."""
+
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from network.models import OrganizationKind
+from tests.factories import make_economy, make_officer, make_organization
+
+pytestmark = pytest.mark.django_db
+
+
+def empty_page_cache(client):
+    """Empty the cache, then let one unrelated request recompute what every
+    request shares (the HTTP validators' publication times), so a budget
+    counts the queries of the page under test only."""
+    cache.clear()
+    client.get(reverse("newsletters:search"))
+
+
+def test_members_are_alphabetical_by_sort_key_with_group_size(client):
+    make_economy(name="Zimbabwe")
+    make_economy(name="The Gambia", sort_name="Gambia, The")
+    make_economy(name="Albania")
+    make_economy(name="European Union", is_european_union=True, eu_member_states=27)
+    html = client.get(reverse("network:member_list")).content.decode()
+    assert html.index("Albania") < html.index("European Union") < html.index("The Gambia")
+    assert html.index("The Gambia") < html.index("Zimbabwe")
+    # 3 Members plus the 27 member States of the European Union.
+    assert "The Group has 30 WTO Members." in html
+
+
+def test_newest_members_are_highlighted(client):
+    make_economy(name="Founding member")
+    make_economy(name="Joined long ago", joined_on=date(2018, 1, 1))
+    make_economy(name="Newcomer one", joined_on=date(2022, 5, 1))
+    make_economy(name="Newcomer two", joined_on=date(2022, 6, 1))
+    html = client.get(reverse("network:member_list")).content.decode()
+    welcome = html.split('id="newest-title"')[1].split("</section>")[0]
+    assert "Newcomer one" in welcome and "Newcomer two" in welcome
+    assert "Joined long ago" not in welcome
+    assert html.count('class="member--new"') == 2
+
+
+def test_coordinator_and_previous_chairs(client):
+    uruguay = make_economy(name="Uruguay")
+    make_officer(name="H.E. Mr José Luis Cancela", economy=uruguay)
+    make_officer(
+        name="Earlier Chair", role="chair", term_start=date(2017, 12, 1), term_end=date(2019, 1, 1)
+    )
+    make_officer(
+        name="Later Chair", role="chair", term_start=date(2019, 1, 1), term_end=date(2021, 1, 1)
+    )
+    html = client.get(reverse("network:member_list")).content.decode()
+    officers = html.split('class="officers"')[1].split("</dl>")[0]
+    assert "Coordinator" in officers
+    assert "H.E. Mr José Luis Cancela, Uruguay" in officers
+    assert officers.index("Later Chair") < officers.index("Earlier Chair")
+
+
+def test_organizations_are_grouped_by_kind_in_display_order(client):
+    make_organization(name="World Bank", kind=OrganizationKind.DEVELOPMENT_BANK, display_order=2)
+    make_organization(
+        name="Asian Development Bank", kind=OrganizationKind.DEVELOPMENT_BANK, display_order=1
+    )
+    make_organization(name="UNECE", kind=OrganizationKind.UN_REGIONAL_COMMISSION)
+    html = client.get(reverse("network:organization_list")).content.decode()
+    assert "Development bank" in html and "UN regional commission" in html
+    assert "Regional organization" not in html
+    assert html.index("Asian Development Bank") < html.index("World Bank")
+    assert 'rel="noopener"' in html
+
+
+def test_an_edit_is_visible_on_the_next_request(client):
+    economy = make_economy(name="Old name")
+    assert "Old name" in client.get(reverse("network:member_list")).content.decode()
+    economy.name = "New name"
+    economy.save()
+    assert "New name" in client.get(reverse("network:member_list")).content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["network:member_list", "network:organization_list"])
+def test_query_budget_with_many_rows(client, django_assert_max_num_queries, url_name):
+    for n in range(60):
+        make_economy(joined_on=date(2020, 1, 1 + n % 28))
+        make_organization(kind=list(OrganizationKind)[n % 4])
+    for n in range(5):
+        make_officer(role="chair", term_start=date(2010 + n, 1, 1), term_end=date(2011 + n, 1, 1))
+    make_officer()
+    empty_page_cache(client)
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse(url_name)).status_code == 200
