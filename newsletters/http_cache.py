@@ -1,0 +1,186 @@
+"""HTTP caching headers that browsers and a caching proxy can act on.
+
+Public pages, as an anonymous visitor sees them, are sent with
+
+    Cache-Control: public, max-age=60, stale-while-revalidate=300
+
+and an ETag, so a proxy (see README.md, "Caching proxy") can keep them and
+revalidate them cheaply. The ETag is derived from what the page depends on,
+not from its bytes: the address, the site-wide content version that every
+edit replaces (newsletters.page_cache), today's date (upcoming meetings), the
+latest publication time that has come (a scheduled issue appears without an
+edit) and the code release. A request whose If-None-Match matches is answered
+304 before the view runs: no rendering and no query, only cache look-ups.
+
+Everything else gets `Cache-Control: private, no-store`: logged-in staff,
+the admin and its previews, the editor, the sign-up and unsubscribe pages,
+the health check, error pages, and any response that sets a cookie or holds
+a CSRF token. A view that already chose no-store keeps its own header.
+
+Freshness: after an edit the ETag changes at once, so every revalidation
+sees the new page, but a proxy or browser may serve its copy for up to
+MAX_AGE seconds without asking.
+"""
+
+import functools
+import hashlib
+import math
+from datetime import datetime, time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+
+from newsletters.page_cache import content_version
+
+MAX_AGE = 60
+STALE_WHILE_REVALIDATE = 300
+PUBLIC_CACHE_CONTROL = {
+    "public": True,
+    "max_age": MAX_AGE,
+    "stale_while_revalidate": STALE_WHILE_REVALIDATE,
+}
+PRIVATE_CACHE_CONTROL = "private, no-store"
+
+PRIVATE_PATH_PREFIXES = ("/admin/", "/editor/", "/subscribe", "/unsubscribe", "/healthz")
+# Cookies whose bearer may see something of their own on a public page.
+PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+
+PUBLICATIONS_KEY = "http-cache:publications:{version}"
+PUBLICATIONS_TIMEOUT = 24 * 60 * 60
+
+# Source files whose change can change a rendered page.
+RELEASE_FOLDERS = ("msme_portal", "network", "guides", "newsletters", "templates", "static")
+RELEASE_SUFFIXES = {".py", ".html", ".txt", ".css", ".js", ".svg", ".mo"}
+
+
+@functools.cache
+def release():
+    """A digest of the project's code, templates and styles.
+
+    Part of every ETag, so a deployment that changes how pages look is not
+    answered with 304 for copies rendered by the previous one. Computed from
+    file contents, so servers running the same release agree.
+    """
+    digest = hashlib.sha256()
+    base = settings.BASE_DIR
+    for folder in RELEASE_FOLDERS:
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in RELEASE_SUFFIXES and path.is_file():
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def publication_times(version):
+    """(latest publication time already come, scheduled times still to come)
+    as POSIX timestamps, cached under the content version: scheduling or
+    publishing is an edit, which replaces the version."""
+    key = PUBLICATIONS_KEY.format(version=version)
+    times = cache.get(key)
+    if times is None:
+        from newsletters.models import Issue, IssueStatus
+
+        now = timezone.now()
+        latest = Issue.objects.published().order_by("-published_at")
+        latest = latest.values_list("published_at", flat=True).first()
+        scheduled = Issue.objects.filter(status=IssueStatus.PUBLISHED, published_at__gt=now)
+        scheduled = scheduled.values_list("published_at", flat=True)
+        times = (
+            latest.timestamp() if latest else 0.0,
+            sorted(moment.timestamp() for moment in scheduled),
+        )
+        cache.set(key, times, PUBLICATIONS_TIMEOUT)
+    return times
+
+
+def validators(request):
+    """The page's (ETag, Last-Modified timestamp) for an anonymous visitor."""
+    version = content_version()
+    now = timezone.now()
+    latest, scheduled = publication_times(version)
+    latest = max([latest, *(moment for moment in scheduled if moment <= now.timestamp())])
+    today = timezone.localdate(now)
+    midnight = timezone.make_aware(datetime.combine(today, time.min)).timestamp()
+    raw = "|".join(
+        [request.get_full_path(), str(version), today.isoformat(), repr(latest), release()]
+    )
+    etag = f'W/"{hashlib.sha256(raw.encode()).hexdigest()[:32]}"'
+    last_modified = max(version / 1e9, midnight, latest)
+    return etag, math.floor(last_modified)
+
+
+def may_be_public(request):
+    """Whether the request could get a shared-cacheable answer at all."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.path.startswith(PRIVATE_PATH_PREFIXES)
+        and not any(name in request.COOKIES for name in PRIVATE_COOKIES)
+        and not request.user.is_authenticated
+    )
+
+
+def not_modified(request, etag, last_modified):
+    """Whether the visitor's copy is current. If-None-Match decides when sent
+    (RFC 9110, 13.2.2); If-Modified-Since only without it."""
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match:
+        if if_none_match.strip() == "*":
+            return True
+        wanted = etag.removeprefix("W/")
+        return any(tag.removeprefix("W/") == wanted for tag in parse_etags(if_none_match))
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE") or "")
+    return since is not None and last_modified <= since
+
+
+def sets_cookie(request, response):
+    """Whether this response will carry a cookie, counting the ones the CSRF
+    and session middleware add after this one has run."""
+    session = getattr(request, "session", None)
+    return bool(
+        response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or (session is not None and session.modified)
+    )
+
+
+def set_public_headers(response, etag, last_modified):
+    patch_cache_control(response, **PUBLIC_CACHE_CONTROL)
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(last_modified)
+
+
+class HttpCacheMiddleware:
+    """Cache-Control, ETag and Last-Modified for every response; 304 for
+    anonymous conditional requests whose copy is current."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        public = may_be_public(request)
+        if public:
+            etag, last_modified = validators(request)
+            if not_modified(request, etag, last_modified):
+                response = HttpResponseNotModified()
+                set_public_headers(response, etag, last_modified)
+                return response
+        response = self.get_response(request)
+        existing = response.headers.get("Cache-Control", "")
+        if "no-store" in existing or (public and existing and "private" not in existing):
+            # The view chose: no-store always stands, and so does its own
+            # caching of a page anyone may see.
+            return response
+        if (
+            public
+            and not existing
+            and response.status_code == 200
+            and not sets_cookie(request, response)
+        ):
+            set_public_headers(response, etag, last_modified)
+            return response
+        response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        return response

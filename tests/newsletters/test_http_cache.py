@@ -1,0 +1,212 @@
+"""HTTP caching: public pages a proxy may keep and revalidate, everything
+else private; conditional requests answered before the view runs."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import parse_http_date
+
+from newsletters.http_cache import HttpCacheMiddleware
+from newsletters.views.issues import IssueDetailView
+from tests.factories import make_issue, make_section
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = "public, max-age=60, stale-while-revalidate=300"
+
+
+@pytest.fixture
+def issue():
+    issue = make_issue(title="Summer 2022")
+    make_section(issue, title="Trade finance for small firms")
+    make_section(issue, title="MSME Voices")
+    return issue
+
+
+def cache_control(response):
+    return {part.strip() for part in response.headers.get("Cache-Control", "").split(",")}
+
+
+def assert_private(response):
+    assert {"private", "no-store"} <= cache_control(response)
+    assert "public" not in cache_control(response)
+    assert "ETag" not in response.headers
+
+
+def test_a_published_page_is_public_with_validators(client, issue):
+    response = client.get(issue.get_absolute_url())
+
+    assert response.status_code == 200
+    assert cache_control(response) == {"public", "max-age=60", "stale-while-revalidate=300"}
+    assert response.headers["ETag"].startswith('W/"')
+    assert "Last-Modified" in response.headers
+    assert not response.cookies
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_a_current_copy_gets_304_without_queries_or_the_view(
+    client, issue, django_assert_num_queries, method
+):
+    etag = client.get(issue.get_absolute_url()).headers["ETag"]
+
+    with (
+        mock.patch.object(IssueDetailView, "get", side_effect=AssertionError("view ran")),
+        django_assert_num_queries(0),
+    ):
+        response = getattr(client, method)(
+            issue.get_absolute_url(), headers={"If-None-Match": etag}
+        )
+
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response.headers["ETag"] == etag
+    assert cache_control(response) == {"public", "max-age=60", "stale-while-revalidate=300"}
+
+
+def test_if_modified_since_alone_gets_304(client, issue):
+    last_modified = client.get(issue.get_absolute_url()).headers["Last-Modified"]
+
+    response = client.get(issue.get_absolute_url(), headers={"If-Modified-Since": last_modified})
+
+    assert response.status_code == 304
+
+
+def test_an_edit_changes_the_etag_at_once(client, issue):
+    first = client.get(issue.get_absolute_url())
+    section = issue.sections.get(title="MSME Voices")
+    section.title = "Voices of small business"
+    section.save()
+
+    response = client.get(issue.get_absolute_url(), headers={"If-None-Match": first["ETag"]})
+
+    assert response.status_code == 200
+    assert "Voices of small business" in response.content.decode()
+    assert response.headers["ETag"] != first.headers["ETag"]
+
+
+def test_the_etag_differs_by_query_string(client, issue):
+    plain = client.get("/search/", {"q": "trade"})
+    other = client.get("/search/", {"q": "voices"})
+
+    assert plain.headers["ETag"] != other.headers["ETag"]
+    crossed = client.get("/search/", {"q": "voices"}, headers={"If-None-Match": plain["ETag"]})
+    assert crossed.status_code == 200
+
+
+def test_a_scheduled_issue_coming_out_changes_the_home_page_etag(client, issue):
+    coming = make_issue(title="Autumn 2022", published_at=timezone.now() + timedelta(hours=1))
+    before = client.get("/")
+    assert coming.title not in before.content.decode()
+
+    later = timezone.now() + timedelta(hours=2)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        response = client.get("/", headers={"If-None-Match": before["ETag"]})
+
+    assert response.status_code == 200
+    assert coming.title in response.content.decode()
+
+
+def test_staff_get_private_pages(staff_client, issue):
+    response = staff_client.get(issue.get_absolute_url())
+
+    assert response.status_code == 200
+    assert_private(response)
+
+
+def test_a_visitor_with_a_session_is_not_answered_from_a_shared_cache(client, issue):
+    etag = client.get(issue.get_absolute_url()).headers["ETag"]
+    client.cookies["sessionid"] = "not-a-session"
+
+    response = client.get(issue.get_absolute_url(), headers={"If-None-Match": etag})
+
+    assert response.status_code == 200
+    assert "public" not in cache_control(response)
+
+
+def test_the_admin_and_the_preview_are_private(staff_client, issue):
+    admin_page = staff_client.get(reverse("admin:index"))
+    preview = staff_client.get(reverse("admin:newsletters_issue_preview", args=[issue.pk]))
+
+    assert admin_page.status_code == 200
+    # never_cache's own header stands.
+    assert {"no-store", "private", "no-cache", "must-revalidate"} <= cache_control(admin_page)
+    assert preview.status_code == 200
+    assert_private(preview)
+
+
+def test_the_subscribe_form_is_private(client):
+    try:
+        url = reverse("subscriptions:subscribe")
+    except NoReverseMatch:
+        pytest.skip("no subscription form yet")
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert_private(response)
+
+
+def test_the_health_check_keeps_its_own_no_store(client):
+    response = client.get("/healthz")
+
+    assert "no-store" in cache_control(response)
+    assert "public" not in cache_control(response)
+
+
+def test_a_missing_page_is_not_publicly_cached(client, issue):
+    response = client.get("/issues/no-such-issue/")
+
+    assert response.status_code == 404
+    assert_private(response)
+
+
+def test_a_conditional_request_for_a_missing_page_is_not_answered_304(client, issue):
+    etag = client.get(issue.get_absolute_url()).headers["ETag"]
+
+    response = client.get("/issues/no-such-issue/", headers={"If-None-Match": etag})
+
+    assert response.status_code == 404
+
+
+def middleware_response(view, path="/a-public-page/"):
+    request = RequestFactory().get(path)
+    request.user = AnonymousUser()
+    return HttpCacheMiddleware(lambda request: view(request))(request)
+
+
+def test_a_page_that_uses_a_csrf_token_is_private():
+    def form_page(request):
+        return HttpResponse(f"<input name=csrfmiddlewaretoken value={get_token(request)}>")
+
+    assert_private(middleware_response(form_page))
+
+
+def test_a_page_that_sets_a_cookie_is_private():
+    def greeting(request):
+        response = HttpResponse("Hello")
+        response.set_cookie("seen", "1")
+        return response
+
+    assert_private(middleware_response(greeting))
+
+
+def test_a_view_that_chose_no_store_keeps_it():
+    def export(request):
+        response = HttpResponse("a,b")
+        response["Cache-Control"] = "no-store"
+        return response
+
+    assert middleware_response(export).headers["Cache-Control"] == "no-store"
+
+
+def test_last_modified_is_never_in_the_future(client, issue):
+    response = client.get(issue.get_absolute_url())
+
+    assert parse_http_date(response.headers["Last-Modified"]) <= timezone.now().timestamp()
