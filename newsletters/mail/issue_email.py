@@ -1,0 +1,362 @@
+"""The email edition of an issue: plain text and HTML, one message per subscriber.
+
+The content comes from `issue_page_context()`, the builder behind the public
+issue page, so the email and the web page show the same sections, questions
+and lists. Only the presentation differs: the HTML part is laid out with
+tables and inline styles, as mail clients ignore style sheets, carries no
+script, and every address in it is absolute (relative links and images in the
+rich text are rewritten against the issue's web address).
+
+An `IssueEmail` renders the issue once per language; each subscriber's message
+is then that text with their greeting and unsubscribe link put in place, so
+sending to ten thousand people renders the templates only once.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+from email.utils import parseaddr
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+from newsletters.mail import links
+from newsletters.models import Issue
+from newsletters.views.issues import issue_page_context
+
+# Stand-ins rendered into the templates and replaced for each recipient. They
+# contain nothing that HTML escaping or a URL would change.
+GREETING = "@@newsletter-greeting@@"
+UNSUBSCRIBE_URL = "@@newsletter-unsubscribe-url@@"
+_PLACEHOLDERS = re.compile(f"({re.escape(GREETING)}|{re.escape(UNSUBSCRIBE_URL)})")
+
+LINK_COLOR = "#00558c"
+TEXT_COLOR = "#1f2933"
+FONT = "Arial, Helvetica, sans-serif"
+_TEXT = f"font-family:{FONT};color:{TEXT_COLOR};"
+_CELL = f"border:1px solid #c5ced6;padding:6px;font-family:{FONT};font-size:14px;"
+
+# Inline styles for the tags the rich-text sanitizer lets through.
+RICH_TEXT_STYLES = {
+    "p": f"margin:0 0 12px;font-size:16px;line-height:24px;{_TEXT}",
+    "h2": f"margin:20px 0 8px;font-size:20px;line-height:26px;{_TEXT}",
+    "h3": f"margin:18px 0 8px;font-size:18px;line-height:24px;{_TEXT}",
+    "h4": f"margin:16px 0 8px;font-size:16px;line-height:22px;{_TEXT}",
+    "a": f"color:{LINK_COLOR};text-decoration:underline;",
+    "img": "display:block;max-width:100%;height:auto;border:0;",
+    "ul": f"margin:0 0 12px;padding-left:24px;font-family:{FONT};font-size:16px;line-height:24px;",
+    "ol": f"margin:0 0 12px;padding-left:24px;font-family:{FONT};font-size:16px;line-height:24px;",
+    "li": "margin:0 0 4px;",
+    "blockquote": "margin:12px 0;padding:0 0 0 12px;border-left:4px solid #c5ced6;",
+    "figure": "margin:0 0 12px;",
+    "figcaption": f"font-family:{FONT};font-size:14px;line-height:20px;color:#52606d;",
+    "table": "border-collapse:collapse;width:100%;margin:0 0 12px;",
+    "caption": f"font-family:{FONT};font-size:14px;text-align:left;padding:0 0 4px;",
+    "th": f"{_CELL}text-align:left;",
+    "td": _CELL,
+    "hr": "border:0;border-top:1px solid #c5ced6;margin:16px 0;",
+}
+VOID_TAGS = {"br", "img", "hr"}
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "template"}
+
+
+def absolute(url, base=None):
+    """`url` made absolute against `base` (default: the site's address)."""
+    if not url:
+        return url
+    return urljoin(base or settings.SITE_URL + "/", url)
+
+
+def image_url(image_field):
+    return absolute(image_field.url) if image_field else ""
+
+
+class _EmailHTMLRewriter(HTMLParser):
+    """Re-serializes sanitized rich text with inline styles and absolute URLs."""
+
+    def __init__(self, base_url):
+        super().__init__(convert_charrefs=True)
+        self.base_url = base_url
+        self.out = []
+        self.dropping = 0
+
+    def _start(self, tag, attrs, closed):
+        if tag in DROPPED_WITH_CONTENT:
+            if not closed:
+                self.dropping += 1
+            return
+        if self.dropping:
+            return
+        attributes = {}
+        for name, value in attrs:
+            if name.startswith("on") or name == "style":
+                continue
+            value = value or ""
+            if name in {"href", "src"}:
+                value = absolute(value.strip(), self.base_url)
+                if urlsplit(value).scheme not in {"http", "https", "mailto"}:
+                    continue
+            attributes[name] = value
+        if tag == "img":
+            attributes.setdefault("alt", "")
+        if tag in RICH_TEXT_STYLES:
+            attributes["style"] = RICH_TEXT_STYLES[tag]
+        rendered = "".join(
+            f' {name}="{html.escape(value, quote=True)}"' for name, value in attributes.items()
+        )
+        self.out.append(f"<{tag}{rendered}>")
+
+    def handle_starttag(self, tag, attrs):
+        self._start(tag, attrs, closed=tag in VOID_TAGS)
+
+    def handle_startendtag(self, tag, attrs):
+        self._start(tag, attrs, closed=True)
+
+    def handle_endtag(self, tag):
+        if tag in DROPPED_WITH_CONTENT:
+            self.dropping = max(0, self.dropping - 1)
+            return
+        if not self.dropping and tag not in VOID_TAGS:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if not self.dropping:
+            self.out.append(html.escape(data, quote=False))
+
+
+def email_html(fragment, base_url):
+    """Sanitized rich text made fit for a mail client: inline styles,
+    absolute links and image addresses, every image with a text alternative."""
+    if not fragment:
+        return ""
+    rewriter = _EmailHTMLRewriter(base_url)
+    rewriter.feed(fragment)
+    rewriter.close()
+    return mark_safe("".join(rewriter.out))  # noqa: S308  (built from escaped parts)
+
+
+class _TextConverter(HTMLParser):
+    """Rich text as readable plain text: paragraphs, bullets, links in brackets."""
+
+    BLOCKS = {
+        "p", "h2", "h3", "h4", "blockquote", "figure", "figcaption", "table", "tr",
+        "ul", "ol", "caption", "hr", "div",
+    }  # fmt: skip
+
+    def __init__(self, base_url):
+        super().__init__(convert_charrefs=True)
+        self.base_url = base_url
+        self.out = []
+        self.links = []
+        self.dropping = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in DROPPED_WITH_CONTENT:
+            self.dropping += 1
+        elif self.dropping:
+            return
+        elif tag in self.BLOCKS:
+            self.out.append("\n\n")
+        elif tag == "br":
+            self.out.append("\n")
+        elif tag == "li":
+            self.out.append("\n- ")
+        elif tag in {"td", "th"}:
+            self.out.append(" | ")
+        elif tag == "a":
+            self.links.append((absolute(attrs.get("href") or "", self.base_url), len(self.out)))
+        elif tag == "img" and attrs.get("alt"):
+            self.out.append(f"[{attrs['alt']}]")
+
+    def handle_endtag(self, tag):
+        if tag in DROPPED_WITH_CONTENT:
+            self.dropping = max(0, self.dropping - 1)
+        elif self.dropping:
+            return
+        elif tag in self.BLOCKS:
+            self.out.append("\n\n")
+        elif tag == "a" and self.links:
+            href, start = self.links.pop()
+            label = "".join(self.out[start:]).strip()
+            if href and href != label and not href.startswith("mailto:"):
+                self.out.append(f" <{href}>")
+
+    def handle_data(self, data):
+        if not self.dropping:
+            self.out.append(re.sub(r"\s+", " ", data))
+
+
+def html_to_text(fragment, base_url):
+    if not fragment:
+        return ""
+    converter = _TextConverter(base_url)
+    converter.feed(fragment)
+    converter.close()
+    text = "".join(converter.out)
+    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def message_id_domain():
+    """The domain of the sender address, else the site's host name."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    return domain or urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def message_id(issue_id, subscriber_id):
+    """The same for every attempt at one delivery, so mail clients and
+    servers can recognise a repeated message as a duplicate."""
+    return f"<issue-{issue_id}.sub-{subscriber_id}@{message_id_domain()}>"
+
+
+@dataclass(frozen=True)
+class RenderedIssue:
+    """An issue rendered in one language, split around the per-recipient parts."""
+
+    subject: str
+    text_parts: tuple
+    html_parts: tuple
+    greetings: dict  # {"named": "Dear %(name)s,", "anonymous": "Hello,"}
+
+    def greeting(self, name):
+        return self.greetings["named"] % {"name": name} if name else self.greetings["anonymous"]
+
+    @staticmethod
+    def fill(parts, values):
+        return "".join(values.get(part, part) for part in parts)
+
+
+class IssueEmail:
+    """The email edition of one issue, rendered once and personalized per recipient."""
+
+    def __init__(self, issue):
+        self.issue = issue
+        self.web_url = absolute(issue.get_absolute_url())
+        self._context = None
+        self._rendered = {}
+
+    @classmethod
+    def for_issue(cls, issue):
+        """Loads the issue with everything the email shows, in fixed queries."""
+        pk = issue.pk if isinstance(issue, Issue) else issue
+        return cls(Issue.objects.for_issue_page().get(pk=pk))
+
+    def context(self):
+        if self._context is None:
+            context = issue_page_context(self.issue)
+            for section in context["sections"]:
+                self._prepare(section)
+                for child in [*section.subsections, *section.boxes]:
+                    self._prepare(child)
+            context.update(
+                web_url=self.web_url,
+                site_url=settings.SITE_URL,
+                cover_url=image_url(self.issue.cover_image),
+                greeting=GREETING,
+                unsubscribe_url=UNSUBSCRIBE_URL,
+            )
+            self._context = context
+        return self._context
+
+    def _prepare(self, section):
+        base = self.web_url
+        section.web_url = f"{self.web_url}#{section.anchor}"
+        section.email_body = email_html(section.body, base)
+        section.text_body = html_to_text(section.body, base)
+        section.email_bio = email_html(section.interviewee_bio, base)
+        section.text_bio = html_to_text(section.interviewee_bio, base)
+        section.image_url = image_url(section.image)
+        section.portrait_url = image_url(section.portrait)
+        section.email_questions = [
+            {
+                "question": item.question,
+                "answer": email_html(item.answer, base),
+                "text_answer": html_to_text(item.answer, base),
+            }
+            for item in section.questions.all()
+        ]
+        section.email_links = list(section.links.all())
+
+    def rendered(self, language=None):
+        language = language or settings.LANGUAGE_CODE
+        if language not in self._rendered:
+            context = {**self.context(), "language": language}
+            with translation.override(language):
+                subject = gettext("%(title)s · WTO MSME Group Newsletter") % {
+                    "title": self.issue.title
+                }
+                text = render_to_string("emails/issue/issue.txt", context)
+                body = render_to_string("emails/issue/issue.html", context)
+                greetings = {"named": gettext("Dear %(name)s,"), "anonymous": gettext("Hello,")}
+            self._rendered[language] = RenderedIssue(
+                subject=subject,
+                text_parts=tuple(_PLACEHOLDERS.split(text)),
+                html_parts=tuple(_PLACEHOLDERS.split(body)),
+                greetings=greetings,
+            )
+        return self._rendered[language]
+
+    def build(self, *, to, language, name, unsubscribe_url, headers, connection=None, subject=None):
+        rendered = self.rendered(language)
+        greeting = rendered.greeting(name)
+        text = rendered.fill(
+            rendered.text_parts, {GREETING: greeting, UNSUBSCRIBE_URL: unsubscribe_url}
+        )
+        body = rendered.fill(
+            rendered.html_parts,
+            {
+                GREETING: html.escape(greeting, quote=False),
+                UNSUBSCRIBE_URL: html.escape(unsubscribe_url, quote=True),
+            },
+        )
+        message = EmailMultiAlternatives(
+            subject=subject or rendered.subject,
+            body=text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+            headers=headers,
+            connection=connection,
+        )
+        message.attach_alternative(body, "text/html")
+        return message
+
+    def message_for(self, subscriber, connection=None):
+        """The issue for `subscriber`, with their unsubscribe link and a
+        Message-ID that every attempt at this delivery shares."""
+        url = links.unsubscribe_url(subscriber)
+        headers = links.list_unsubscribe_headers(subscriber, url)
+        headers["Message-ID"] = message_id(self.issue.pk, subscriber.pk)
+        return self.build(
+            to=subscriber.email,
+            language=subscriber.language,
+            name=subscriber.name,
+            unsubscribe_url=url,
+            headers=headers,
+            connection=connection,
+        )
+
+    def test_message(self, address, connection=None):
+        """The issue as a subscriber would get it, marked as a test. Its
+        unsubscribe link shows the "link not valid" page: nobody is removed."""
+        url = links.absolute_url(reverse("subscriptions:unsubscribe", kwargs={"token": "test"}))
+        rendered = self.rendered()
+        return self.build(
+            to=address,
+            language=settings.LANGUAGE_CODE,
+            name="",
+            unsubscribe_url=url,
+            headers={
+                "List-Unsubscribe": f"<{url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+            connection=connection,
+            subject=gettext("[Test] %(subject)s") % {"subject": rendered.subject},
+        )
