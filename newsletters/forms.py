@@ -108,6 +108,7 @@ class SubscribeForm(forms.Form):
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["started"] = make_started_token()
@@ -157,6 +158,10 @@ class SubscribeForm(forms.Form):
 
 class NewLinkForm(forms.Form):
     email = EmailAddressField()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class SubscriberImportForm(forms.Form):

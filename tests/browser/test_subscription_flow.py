@@ -1,0 +1,76 @@
+"""Subscribing, confirming and unsubscribing in a real browser, with the
+emails going through a real SMTP server."""
+
+import re
+
+import pytest
+
+from newsletters.models import Subscriber, SubscriberStatus
+from tests.smtp import body_text, smtp_server  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def link_in(message, fragment):
+    [url] = {url for url in re.findall(r"https?://\S+", body_text(message)) if fragment in url}
+    return url
+
+
+def test_subscribe_confirm_and_unsubscribe(page, server_url, smtp_server, settings):  # noqa: F811
+    settings.NEWSLETTER_SIGNUP_MIN_SECONDS = 0
+    settings.SITE_URL = server_url
+    policy_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            policy_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+
+    page.goto(server_url + "/subscribe/")
+    # The honeypot is in the form but out of sight.
+    honeypot = page.locator("#id_website").bounding_box()
+    assert honeypot is not None
+    assert honeypot["x"] + honeypot["width"] < 0
+    page.get_by_label("Email address").fill("browser.reader@example.org")
+    page.get_by_label("Name", exact=True).fill("Browser Reader")
+    page.get_by_label("Organization").fill("Trade Office")
+    page.get_by_label("Preferred language").select_option("es")
+    page.get_by_label("I agree to receive the newsletter").check()
+    page.get_by_role("button", name="Subscribe").click()
+
+    page.wait_for_url("**/subscribe/thanks/")
+    assert page.locator("h1").inner_text() == "Check your inbox"
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == "browser.reader@example.org"
+
+    page.goto(link_in(message, "/subscribe/confirm/"))
+    assert page.locator("h1").inner_text() == "Your subscription is confirmed"
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == SubscriberStatus.CONFIRMED
+    assert subscriber.language == "es"
+
+    page.goto(link_in(message, "/unsubscribe/"))
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.CONFIRMED
+    page.get_by_role("button", name="Unsubscribe").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "You are unsubscribed"
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.UNSUBSCRIBED
+    assert policy_violations == []
+
+
+def test_missing_consent_is_explained_next_to_the_box(page, server_url, settings):
+    settings.NEWSLETTER_SIGNUP_MIN_SECONDS = 0
+
+    page.goto(server_url + "/subscribe/")
+    page.get_by_label("Email address").fill("reader@example.org")
+    page.get_by_role("button", name="Subscribe").click()
+
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").is_visible()
+    assert page.get_by_text("Please tick the box to agree to the privacy statement.").is_visible()
+    assert not Subscriber.objects.exists()
