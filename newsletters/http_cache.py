@@ -98,8 +98,12 @@ def publication_times(version):
 
 
 def validators(request):
-    """The page's (ETag, Last-Modified timestamp) for an anonymous visitor."""
+    """The page's (ETag, Last-Modified timestamp) for an anonymous visitor,
+    or None without a working cache (no content version to derive them from:
+    the page is then sent without validators rather than with wrong ones)."""
     version = content_version()
+    if version is None:
+        return None
     now = timezone.now()
     latest, scheduled = publication_times(version)
     latest = max([latest, *(moment for moment in scheduled if moment <= now.timestamp())])
@@ -147,10 +151,12 @@ def sets_cookie(request, response):
     )
 
 
-def set_public_headers(response, etag, last_modified):
+def set_public_headers(response, page_validators):
     patch_cache_control(response, **PUBLIC_CACHE_CONTROL)
-    response.headers["ETag"] = etag
-    response.headers["Last-Modified"] = http_date(last_modified)
+    if page_validators:
+        etag, last_modified = page_validators
+        response.headers["ETag"] = etag
+        response.headers["Last-Modified"] = http_date(last_modified)
 
 
 class HttpCacheMiddleware:
@@ -162,12 +168,11 @@ class HttpCacheMiddleware:
 
     def __call__(self, request):
         public = may_be_public(request)
-        if public:
-            etag, last_modified = validators(request)
-            if not_modified(request, etag, last_modified):
-                response = HttpResponseNotModified()
-                set_public_headers(response, etag, last_modified)
-                return response
+        page_validators = validators(request) if public else None
+        if page_validators and not_modified(request, *page_validators):
+            response = HttpResponseNotModified()
+            set_public_headers(response, page_validators)
+            return response
         response = self.get_response(request)
         existing = response.headers.get("Cache-Control", "")
         if "no-store" in existing or (public and existing and "private" not in existing):
@@ -180,7 +185,7 @@ class HttpCacheMiddleware:
             and response.status_code == 200
             and not sets_cookie(request, response)
         ):
-            set_public_headers(response, etag, last_modified)
+            set_public_headers(response, page_validators)
             return response
         response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response

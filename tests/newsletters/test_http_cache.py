@@ -11,7 +11,7 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import parse_http_date
+from django.utils.http import http_date, parse_http_date
 
 from newsletters.http_cache import HttpCacheMiddleware
 from newsletters.views.issues import IssueDetailView
@@ -210,3 +210,14 @@ def test_last_modified_is_never_in_the_future(client, issue):
     response = client.get(issue.get_absolute_url())
 
     assert parse_http_date(response.headers["Last-Modified"]) <= timezone.now().timestamp()
+
+
+def test_without_a_working_cache_pages_are_public_but_never_304(client, issue, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    first = client.get(issue.get_absolute_url())
+
+    response = client.get(issue.get_absolute_url(), headers={"If-Modified-Since": http_date()})
+
+    assert cache_control(first) == {"public", "max-age=60", "stale-while-revalidate=300"}
+    assert "ETag" not in first.headers
+    assert response.status_code == 200
