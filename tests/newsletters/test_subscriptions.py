@@ -405,15 +405,15 @@ def test_sign_up_answers_identically_for_new_pending_and_confirmed_addresses(
 @pytest.mark.parametrize(
     "overrides",
     [
-        {"website": "http://spam.example"},
-        {"started": started(seconds_ago=1)},
-        {"started": "forged"},
-        {"started": None},
+        lambda: {"website": "http://spam.example"},
+        lambda: {"started": started(seconds_ago=1)},
+        lambda: {"started": "forged"},
+        lambda: {"started": None},
     ],
     ids=["honeypot", "too-fast", "forged-start", "no-start"],
 )
 def test_robots_see_the_thanks_page_and_nothing_happens(client, overrides):
-    response = client.post(SUBSCRIBE_URL, form_data(**overrides))
+    response = client.post(SUBSCRIBE_URL, form_data(**overrides()))
 
     assert response.status_code == 302
     assert response["Location"] == THANKS_URL
