@@ -209,9 +209,8 @@ def test_staff_edits_survive_a_second_load_and_reset_restores_the_issue(issue):
     message.body = "<p>Corrected text.</p>"
     message.save()
     section("msme-voices").delete()
-    economy = MemberEconomy.objects.get(name="Turkey")
-    economy.name = "Türkiye"
-    economy.save()
+    NetworkOrganization.objects.filter(acronym="ITC").update(website="https://www.intracen.org/")
+    MemberEconomy.objects.filter(name="Macao, China").update(joined_on=date(2021, 12, 15))
 
     call_command("load_demo")
     issue.refresh_from_db()
@@ -226,9 +225,10 @@ def test_staff_edits_survive_a_second_load_and_reset_restores_the_issue(issue):
     assert section("interview-gill-thomas").parent.anchor == "msme-voices"
     assert Issue.objects.count() == 1
     assert Section.objects.count() == 28
-    # Registers are never overwritten: the renamed economy stays renamed, and
-    # the name it had is created again only because it is missing.
-    assert MemberEconomy.objects.filter(name="Türkiye").exists()
+    # Register rows are never overwritten, not even by --reset.
+    assert NetworkOrganization.objects.get(acronym="ITC").website == "https://www.intracen.org/"
+    assert MemberEconomy.objects.get(name="Macao, China").joined_on == date(2021, 12, 15)
+    assert MemberEconomy.objects.count() == 68
 
 
 def test_loading_with_reset_into_an_empty_database_creates_everything():
