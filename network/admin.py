@@ -70,7 +70,13 @@ class GroupOfficerAdmin(admin.ModelAdmin):
     @admin.action(description=_("End the term of the selected officers today"))
     def end_term_today(self, request, queryset):
         # Only officers still in office: an ended term keeps its real end date.
-        count = queryset.current().update(term_end=timezone.localdate())
+        # Saved one by one (not update()) so the public pages see the change.
+        count = 0
+        for officer in queryset.current():
+            officer.term_end = timezone.localdate()
+            officer.save(update_fields=["term_end"])
+            self.log_change(request, officer, _("Ended the term."))
+            count += 1
         self.message_user(
             request,
             ngettext(
