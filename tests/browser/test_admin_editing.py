@@ -1,6 +1,8 @@
 """An editor's whole round trip in a real browser: log in, write an issue in
 the rich-text editor, preview it, publish it."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
@@ -94,3 +96,44 @@ def test_an_editor_writes_previews_and_publishes_an_issue(page, server_url, publ
     expect(public.get_by_text(TYPED)).to_be_visible()
     public.close()
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
+
+
+def test_an_editor_uploads_an_image_through_the_rich_text_editor(
+    page, server_url, publisher, settings
+):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from newsletters.models import Section
+
+    issue = Issue.objects.create(title="Images", slug="images", summary="With a picture.")
+    section = Section.objects.create(issue=issue, order=1, title="Pictured", anchor="pictured")
+    picture = BytesIO()
+    Image.new("RGB", (64, 48), "teal").save(picture, "PNG")
+
+    log_in(page, server_url)
+    page.goto(f"{server_url}/admin/newsletters/section/{section.pk}/change/")
+    page.frame_locator("iframe.cke_wysiwyg_frame").first.locator("body").click()
+    page.locator("#cke_id_body .cke_button__image").click()
+    dialog = page.locator(".cke_dialog").first
+    dialog.get_by_role("tab", name="Upload").click()
+    upload_frame = page.frame_locator("iframe.cke_dialog_ui_input_file").first
+    upload_frame.locator("input[type=file]").set_input_files(
+        {"name": "teal.png", "mimeType": "image/png", "buffer": picture.getvalue()}
+    )
+    dialog.get_by_role("button", name="Send it to the Server").click()
+
+    # The upload answer fills in the image's address and returns to the first tab.
+    url_field = dialog.locator("input.cke_dialog_ui_input_text").first
+    expect(url_field).to_have_value(
+        re.compile(rf"^{settings.MEDIA_URL}{settings.CKEDITOR_UPLOAD_PATH}[0-9a-f]{{32}}\.png$")
+    )
+    dialog.get_by_label("Alternative Text").fill("A teal square")
+    dialog.get_by_role("button", name="OK").click()
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    section.refresh_from_db()
+    assert re.search(r'<img[^>]+src="/media/editor/[0-9a-f]{32}\.png"', section.body)
+    assert 'alt="A teal square"' in section.body
