@@ -54,11 +54,19 @@ def total_steps():
 
 
 class DemoLoader:
+    """Loads everything in one transaction.
+
+    `tick` is called once per data row visited, for a progress bar; after
+    `run()`, `tallies` says what each register step created or kept and
+    `issue_outcome` is "created", "kept" or "recreated".
+    """
+
     def __init__(self, reset=False, tick=None):
         self.reset = reset
         self.tick = tick or (lambda: None)
         self.tallies = []
         self.issue_outcome = ""
+        self._order = 0
 
     @transaction.atomic
     def run(self):

@@ -87,10 +87,10 @@ ISSUE = {
     # between the two; the start of July is a fair publication date.
     "published_at": datetime(2022, 7, 1, 9, 0, tzinfo=ZoneInfo("Europe/Zurich")),
     "summary": (
-        "The launch of the Trade4MSMEs Network, MSME Day 2022 and the second Small Business "
-        "Champions initiative, new Trade4MSMEs guides, new WTO research notes and the "
-        "presentations made to the Group in 2022, with interviews from the Global Cyber "
-        "Alliance and RUCHIM Ltd."
+        "This issue reports on the launch of the Trade4MSMEs Network, MSME Day 2022 and the "
+        "second Small Business Champions initiative, new Trade4MSMEs guides, new WTO research "
+        "notes and the presentations made to the Group in 2022. It also carries interviews "
+        "with the Global Cyber Alliance and RUCHIM Ltd."
     ),
 }
 
