@@ -8,7 +8,7 @@ preview a draft exactly as the public issue page will show it.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404
@@ -79,20 +79,49 @@ class PublicationYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SectionInlineFormSet(forms.BaseInlineFormSet):
-    """Refuses to save an issue marked published without a section, or with an
-    interview that has no questions yet."""
+class ModelErrorsForm(forms.ModelForm):
+    """A model form that shows the model's errors about fields it does not
+    display (an interview's interviewee in the issue's section rows, a
+    read-only status) as errors of the whole form. Django would raise
+    ValueError for them, a server error instead of a message."""
 
-    def clean(self):
-        super().clean()
-        if self.instance.status != IssueStatus.PUBLISHED:
-            return
-        kept = [
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            for field in list(errors.error_dict):
+                if field != NON_FIELD_ERRORS and field not in self.fields:
+                    moved = errors.error_dict.pop(field)
+                    errors.error_dict.setdefault(NON_FIELD_ERRORS, []).extend(moved)
+        super()._update_errors(errors)
+
+
+class SectionInlineFormSet(forms.BaseInlineFormSet):
+    """Checks the sections together: printed numbers differ, and an issue
+    marked published has a section and no interview without questions."""
+
+    def kept_forms(self):
+        return [
             form
             for form in self.forms
             if form.has_changed() or form.instance.pk
             if not (self.can_delete and self._should_delete_form(form))
         ]
+
+    def clean(self):
+        super().clean()
+        kept = self.kept_forms()
+        # The database allows one section per number and issue; two new rows
+        # with the same number would otherwise pass each form's own checks.
+        numbers = [form.cleaned_data.get("number") for form in kept if form.is_valid()]
+        numbers = [number for number in numbers if number is not None]
+        duplicates = sorted({number for number in numbers if numbers.count(number) > 1})
+        if duplicates:
+            raise ValidationError(
+                _("Two sections have the number %(number)s; give each its own number."),
+                code="duplicate_number",
+                params={"number": duplicates[0]},
+            )
+        if self.instance.status != IssueStatus.PUBLISHED:
+            return
         if not kept:
             raise ValidationError(
                 _("A published issue needs at least one section. Add a section first."),
@@ -114,6 +143,7 @@ class SectionInlineFormSet(forms.BaseInlineFormSet):
 
 class SectionInline(admin.TabularInline):
     model = Section
+    form = ModelErrorsForm
     formset = SectionInlineFormSet
     fields = ["order", "number", "kind", "title", "anchor", "parent"]
     prepopulated_fields = {"anchor": ["title"]}
@@ -134,7 +164,7 @@ class SectionInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class IssueAdminForm(forms.ModelForm):
+class IssueAdminForm(ModelErrorsForm):
     def clean(self):
         cleaned_data = super().clean()
         # Publishing through the form dates the issue like the action does.
@@ -302,7 +332,7 @@ class SectionLinkInline(admin.TabularInline):
     extra = 0
 
 
-class SectionAdminForm(forms.ModelForm):
+class SectionAdminForm(ModelErrorsForm):
     def clean(self):
         cleaned_data = super().clean()
         parent, issue = cleaned_data.get("parent"), cleaned_data.get("issue")

@@ -614,3 +614,87 @@ def test_the_lockout_expires_after_the_cool_off(client, django_user_model, setti
     # Move the failures back in time rather than waiting a quarter of an hour.
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
     assert attempt_login(client, "chair", PASSWORD).status_code == 302
+
+
+def test_two_new_sections_with_the_same_number_are_a_form_error(editor_client):
+    data = with_sections(
+        issue_form_data(),
+        {"order": "1", "number": "2", "kind": "article", "title": "A", "anchor": "a"},
+        {"order": "2", "number": "2", "kind": "article", "title": "B", "anchor": "b"},
+    )
+    response = editor_client.post(reverse("admin:newsletters_issue_add"), data)
+    assert response.status_code == 200
+    assert "Two sections have the number 2" in response.content.decode()
+    assert not Issue.objects.exists()
+
+
+def test_a_new_section_reusing_an_existing_number_is_a_form_error(editor_client):
+    issue = make_issue()
+    existing = make_section(issue, number=1)
+    data = with_sections(
+        issue_form_data(title=issue.title, slug=issue.slug, **{"sections-INITIAL_FORMS": "1"}),
+        {
+            "id": existing.pk,
+            "issue": issue.pk,
+            "order": "1",
+            "number": "1",
+            "kind": "article",
+            "title": existing.title,
+            "anchor": existing.anchor,
+        },
+        {"issue": issue.pk, "order": "2", "number": "1", "kind": "article", "title": "B"},
+    )
+    data["sections-1-anchor"] = "b"
+    response = editor_client.post(reverse("admin:newsletters_issue_change", args=[issue.pk]), data)
+    assert response.status_code == 200
+    assert issue.sections.count() == 1
+
+
+def test_publishing_through_the_form_refuses_an_interview_without_questions(publisher_client):
+    issue = make_issue()
+    interview = make_section(
+        issue, kind=SectionKind.INTERVIEW, title="Voices", interviewee_name="A. Person"
+    )
+    data = with_sections(
+        issue_form_data(
+            title=issue.title,
+            slug=issue.slug,
+            status="published",
+            **{"sections-INITIAL_FORMS": "1"},
+        ),
+        {
+            "id": interview.pk,
+            "issue": issue.pk,
+            "order": "1",
+            "kind": "interview",
+            "title": "Voices",
+            "anchor": interview.anchor,
+        },
+    )
+    url = reverse("admin:newsletters_issue_change", args=[issue.pk])
+    response = publisher_client.post(url, data)
+    assert response.status_code == 200
+    assert "The interview “Voices” has no questions." in response.content.decode()
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.DRAFT
+
+
+def test_an_interview_row_without_interviewee_is_a_form_error_not_a_crash(editor_client):
+    data = with_sections(
+        issue_form_data(),
+        {"order": "1", "kind": "interview", "title": "Voices", "anchor": "voices"},
+    )
+    response = editor_client.post(reverse("admin:newsletters_issue_add"), data)
+    assert response.status_code == 200
+    assert "An interview needs the name of the interviewee." in response.content.decode()
+    assert not Issue.objects.exists()
+
+
+def test_a_coordinator_message_row_without_signature_is_a_form_error(editor_client):
+    data = with_sections(
+        issue_form_data(),
+        {"order": "1", "kind": "coordinator_message", "title": "Message", "anchor": "message"},
+    )
+    response = editor_client.post(reverse("admin:newsletters_issue_add"), data)
+    assert response.status_code == 200
+    assert "The coordinator&#x27;s message needs a signature." in response.content.decode()
