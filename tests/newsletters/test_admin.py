@@ -698,3 +698,10 @@ def test_a_coordinator_message_row_without_signature_is_a_form_error(editor_clie
     response = editor_client.post(reverse("admin:newsletters_issue_add"), data)
     assert response.status_code == 200
     assert "The coordinator&#x27;s message needs a signature." in response.content.decode()
+
+
+def test_the_change_form_links_to_the_preview(editor_client):
+    issue = make_issue()
+    response = editor_client.get(reverse("admin:newsletters_issue_change", args=[issue.pk]))
+    preview_url = reverse("admin:newsletters_issue_preview", args=[issue.pk])
+    assert f'href="{preview_url}"' in response.content.decode()
