@@ -9,6 +9,7 @@ anything about the people.
 import csv
 import io
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
@@ -145,8 +146,22 @@ def import_subscribers(text, *, prior_consent):
     return report
 
 
+class SubscriberAdminForm(forms.ModelForm):
+    """Staff edits obey the rules of the public form: one plain ASCII address."""
+
+    class Meta:
+        model = Subscriber
+        fields = ["email", "name", "organization", "economy", "economy_other", "language"]
+
+    def clean_email(self):
+        email = normalize_email(self.cleaned_data["email"])
+        validate_deliverable_address(email)
+        return email
+
+
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
+    form = SubscriberAdminForm
     change_list_template = "newsletters/subscriptions/admin/change_list.html"
     list_display = [
         "email",
@@ -192,7 +207,7 @@ class SubscriberAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    actions = ["resend_confirmation"]
+    actions = ["resend_confirmation", "mark_unsubscribed"]
 
     @admin.display(description=_("economy"), ordering="economy__sort_name")
     def economy_column(self, subscriber):
@@ -226,6 +241,20 @@ class SubscriberAdmin(admin.ModelAdmin):
                 "Erased the personal data of %(count)d subscriber. Only the count is kept.",
                 "Erased the personal data of %(count)d subscribers. Only the count is kept.",
                 count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Unsubscribe (for requests received by email)"), permissions=["change"]
+    )
+    def mark_unsubscribed(self, request, queryset):
+        count = sum(subscriber.unsubscribe() for subscriber in queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Unsubscribed %(count)d subscriber.", "Unsubscribed %(count)d subscribers.", count
             )
             % {"count": count},
             messages.SUCCESS,

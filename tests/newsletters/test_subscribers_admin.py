@@ -244,7 +244,35 @@ def test_imported_people_confirm_and_give_consent_through_a_resent_link(
     assert ana.privacy_statement_version == settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION
 
 
-# Actions
+# Editing and actions
+
+
+@pytest.mark.django_db
+def test_staff_edits_refuse_addresses_the_public_form_refuses(staff_client, make_subscriber):
+    subscriber = make_subscriber(email="ana@example.org")
+
+    response = staff_client.post(
+        f"/admin/newsletters/subscriber/{subscriber.pk}/change/",
+        {"email": "ana@exämple.org", "language": "en"},
+    )
+
+    assert response.status_code == 200
+    assert "We cannot deliver to addresses with non-Latin" in response.content.decode()
+    subscriber.refresh_from_db()
+    assert subscriber.email == "ana@example.org"
+
+
+@pytest.mark.django_db
+def test_staff_can_unsubscribe_people_who_asked_by_email(staff_client, make_subscriber):
+    subscriber = make_subscriber(status=SubscriberStatus.CONFIRMED)
+
+    staff_client.post(
+        CHANGELIST_URL, {"action": "mark_unsubscribed", "_selected_action": [subscriber.pk]}
+    )
+
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.UNSUBSCRIBED
+    assert subscriber.unsubscribed_at is not None
 
 
 @pytest.mark.django_db
