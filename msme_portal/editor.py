@@ -16,6 +16,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from ckeditor_uploader import views as ckeditor_views
+from ckeditor_uploader.backends.pillow_backend import PillowBackend
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -118,7 +119,17 @@ def upload(request):
         folder=settings.CKEDITOR_UPLOAD_PATH,
     )
     saved = default_storage.save(name, uploaded)
+    _make_thumbnail(saved)
     return _reply(request, url=default_storage.url(saved), file_name=saved.rsplit("/", 1)[-1])
+
+
+def _make_thumbnail(name):
+    """The file browser shows each image by its "<name>_thumb" copy."""
+    try:
+        with default_storage.open(name) as original:
+            PillowBackend(default_storage, original).create_thumbnail(original, name)
+    except (OSError, ValueError):
+        logger.warning("Could not make a thumbnail of %s", name, exc_info=True)
 
 
 def editor_staff_required(view):

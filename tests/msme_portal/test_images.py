@@ -280,7 +280,13 @@ def test_the_editor_upload_accepts_only_post(section_editor):
 
 @pytest.mark.django_db
 def test_the_file_browser_is_for_section_editors_only(client, section_editor, settings):
-    assert section_editor.get("/editor/browse/").status_code == 200
+    uploaded = post_upload(section_editor, image_bytes("PNG", size=(200, 100))).json()
+    response = section_editor.get("/editor/browse/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert uploaded["url"] in content
+    assert uploaded["url"].replace(".png", "_thumb.png") in content
+    assert "no-store" in response["Cache-Control"]
     client.logout()
     assert client.get("/editor/browse/").status_code == 403
 
