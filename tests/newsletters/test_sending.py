@@ -1,0 +1,368 @@
+"""Sending an issue through a real SMTP server on loopback (aiosmtpd).
+
+The worker must send each confirmed subscriber one message, survive crashes,
+refusals and dropped connections, and never double-send with two workers.
+"""
+
+import threading
+from collections import Counter
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.mail import get_connection
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from newsletters.models import Delivery, DeliveryStatus, IssueSend, Subscriber, SubscriberStatus
+from newsletters.sending import SendRefused, Worker, start_send
+from tests.factories import make_draft_issue, make_issue, make_scheduled_issue, make_section
+from tests.newsletters.smtp_sink import SmtpSink
+
+pytestmark = pytest.mark.django_db
+
+FAST = {"retry_delay": timedelta(milliseconds=20), "poll_interval": 0.02}
+
+
+def make_subscribers(count, start=0, **kwargs):
+    now = timezone.now()
+    fields = {
+        "status": SubscriberStatus.CONFIRMED,
+        "consent_given_at": now,
+        "confirmed_at": now,
+        **kwargs,
+    }
+    return Subscriber.objects.bulk_create(
+        Subscriber(email=f"reader{start + n}@example.net", **fields) for n in range(count)
+    )
+
+
+@pytest.fixture
+def issue():
+    issue = make_issue(title="Summer 2022")
+    make_section(issue, title="Digital trade")
+    return issue
+
+
+@pytest.fixture
+def sink(settings):
+    with SmtpSink() as sink:
+        for name, value in sink.settings().items():
+            setattr(settings, name, value)
+        yield sink
+
+
+def statuses(send):
+    return {status: n for status, n in send.counts().items() if n}
+
+
+class CountingConnections:
+    """A connection factory that counts the SMTP connections opened."""
+
+    def __init__(self):
+        self.opened = 0
+
+    def __call__(self):
+        backend = get_connection()
+        real_open = backend.open
+
+        def open_and_count():
+            created = real_open()
+            if created:
+                self.opened += 1
+            return created
+
+        backend.open = open_and_count
+        return backend
+
+
+def test_a_send_to_500_subscribers_delivers_exactly_500_messages(issue, sink):
+    subscribers = make_subscribers(500)
+    send = start_send(issue)
+    assert send.recipient_count == 500
+    assert sink.handler.count == 0  # Starting a send mails nothing.
+
+    connections = CountingConnections()
+    Worker(batch_size=100, connection_factory=connections, **FAST).run()
+
+    received = Counter(sink.handler.recipients())
+    assert len(received) == 500
+    assert set(received.values()) == {1}
+    assert set(received) == {subscriber.email for subscriber in subscribers}
+    assert connections.opened == 5  # One connection per batch of 100.
+    send.refresh_from_db()
+    assert statuses(send) == {"sent": 500}
+    assert send.finished_at is not None
+    message_ids = {message["Message-ID"] for message in sink.handler.parsed()}
+    assert len(message_ids) == 500
+    delivery = Delivery.objects.select_related("subscriber").first()
+    assert delivery.message_id == f"<issue-{issue.pk}.sub-{delivery.subscriber.pk}@localhost>"
+    assert delivery.message_id in message_ids
+
+
+def test_a_crash_part_way_then_a_restart_sends_each_subscriber_one_message(issue, sink):
+    make_subscribers(60)
+    send = start_send(issue)
+
+    class Crash(Exception):
+        pass
+
+    def crash_after_25(delivery, seen=[]):  # noqa: B006
+        seen.append(delivery)
+        if len(seen) == 25:
+            raise Crash
+
+    with pytest.raises(Crash):
+        Worker(batch_size=40, on_progress=crash_after_25, **FAST).run()
+    assert sink.handler.count == 25
+    assert statuses(send) == {"sent": 25, "sending": 15, "pending": 20}
+
+    # A new worker leaves the dead worker's claim alone until it is stale...
+    Worker(batch_size=40, **FAST).run()
+    assert statuses(send) == {"sent": 45, "sending": 15}
+    # ...then takes it over.
+    Worker(batch_size=40, stale_after=timedelta(0), **FAST).run()
+
+    received = Counter(sink.handler.recipients())
+    assert len(received) == 60
+    assert set(received.values()) == {1}
+    assert statuses(send) == {"sent": 60}
+
+
+def test_a_worker_killed_between_acceptance_and_record_repeats_one_message_with_its_id(
+    issue, sink, monkeypatch
+):
+    """The documented window: the message the server accepted just before
+    the worker died is sent again, once, with the same Message-ID."""
+    make_subscribers(30)
+    send = start_send(issue)
+    real_mark_sent = Worker.mark_sent
+    calls = []
+
+    def die_on_tenth(self, delivery, message_id):
+        calls.append(delivery)
+        if len(calls) == 10:
+            raise KeyboardInterrupt  # Killed after the SMTP server accepted message 10.
+        real_mark_sent(self, delivery, message_id)
+
+    monkeypatch.setattr(Worker, "mark_sent", die_on_tenth)
+    with pytest.raises(KeyboardInterrupt):
+        Worker(batch_size=50, **FAST).run()
+    monkeypatch.setattr(Worker, "mark_sent", real_mark_sent)
+    Worker(batch_size=50, stale_after=timedelta(0), **FAST).run()
+
+    received = Counter(sink.handler.recipients())
+    assert len(received) == 30
+    assert sorted(received.values()) == [1] * 29 + [2]
+    repeated = next(address for address, n in received.items() if n == 2)
+    ids = [m["Message-ID"] for m in sink.handler.parsed() if m["To"] == repeated]
+    assert len(ids) == 2 and ids[0] == ids[1]
+    assert statuses(send) == {"sent": 30}
+
+
+def test_refused_recipients_fail_and_a_dropped_connection_is_retried(issue, sink):
+    subscribers = make_subscribers(30)
+    refused = {subscribers[3].email, subscribers[17].email, subscribers[29].email}
+    sink.handler.refuse = refused
+    sink.handler.drop_at = 10  # The server hangs up during the tenth message, once.
+    send = start_send(issue)
+
+    Worker(batch_size=50, **FAST).run()
+
+    assert statuses(send) == {"sent": 27, "failed": 3}
+    failed = Delivery.objects.filter(send=send, status=DeliveryStatus.FAILED)
+    assert {delivery.subscriber.email for delivery in failed} == refused
+    for delivery in failed:
+        assert delivery.last_error.startswith("550 5.1.1")
+        assert "Recipient address rejected" in delivery.last_error
+        assert delivery.attempts == 1
+    assert sink.handler.dropped
+    retried = Delivery.objects.get(send=send, attempts=2)
+    assert retried.status == DeliveryStatus.SENT
+    assert "Disconnected" in retried.last_error or retried.last_error == ""
+    received = Counter(sink.handler.recipients())
+    assert len(received) == 27 and set(received.values()) == {1}
+    assert not refused & set(received)
+
+
+def test_temporary_refusals_are_retried_then_failed(issue, sink):
+    subscribers = make_subscribers(3)
+    handler = sink.handler
+
+    async def always_busy(server, session, envelope, address, rcpt_options):
+        if address == subscribers[0].email:
+            return "451 4.7.1 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    handler.handle_RCPT = always_busy
+    send = start_send(issue)
+    Worker(max_attempts=3, **FAST).run()
+
+    delivery = Delivery.objects.get(send=send, subscriber=subscribers[0])
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.attempts == 3
+    assert "Gave up after 3 attempts" in delivery.last_error
+    assert "451 4.7.1 Try again later" in delivery.last_error
+    assert statuses(send) == {"sent": 2, "failed": 1}
+
+
+def test_a_subscriber_who_unsubscribes_during_the_send_is_skipped(issue, sink):
+    subscribers = make_subscribers(20)
+    leaving = subscribers[15]
+    send = start_send(issue)
+
+    def unsubscribe_after_first(delivery, done=[]):  # noqa: B006
+        done.append(delivery)
+        if len(done) == 1:
+            Subscriber.objects.get(pk=leaving.pk).unsubscribe()
+
+    Worker(batch_size=5, on_progress=unsubscribe_after_first, **FAST).run()
+
+    assert statuses(send) == {"sent": 19, "skipped": 1}
+    skipped = Delivery.objects.get(send=send, status=DeliveryStatus.SKIPPED)
+    assert skipped.subscriber_id == leaving.pk
+    assert "Unsubscribed" in skipped.last_error
+    assert leaving.email not in sink.handler.recipients()
+
+
+def test_an_erased_subscriber_is_skipped(issue, sink):
+    subscribers = make_subscribers(3)
+    send = start_send(issue)
+    subscribers[1].delete()
+    Worker(**FAST).run()
+    assert statuses(send) == {"sent": 2, "skipped": 1}
+
+
+def test_deliveries_of_an_unpublished_issue_wait(issue, sink):
+    make_subscribers(3)
+    send = start_send(issue)
+    issue.status = "draft"
+    issue.save()
+    Worker(**FAST).run()
+    assert statuses(send) == {"pending": 3}
+    issue.status = "published"
+    issue.save()
+    Worker(**FAST).run()
+    assert statuses(send) == {"sent": 3}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_workers_never_send_a_message_twice(sink):
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrent workers need PostgreSQL's SKIP LOCKED; SQLite runs one worker.")
+    issue = make_issue()
+    make_section(issue)
+    make_subscribers(400)
+    send = start_send(issue)
+    sent_by = Counter()
+    errors = []
+
+    def work(name):
+        try:
+            Worker(batch_size=10, on_progress=lambda delivery: sent_by.update([name]), **FAST).run()
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(name,)) for name in ("a", "b", "c")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert not errors
+    received = Counter(sink.handler.recipients())
+    assert len(received) == 400
+    assert set(received.values()) == {1}
+    assert sum(sent_by.values()) == 400
+    assert len(sent_by) > 1  # The work really was shared.
+    assert statuses(send) == {"sent": 400}
+
+
+# Starting a send
+
+
+def test_only_a_published_issue_can_be_sent():
+    make_subscribers(2)
+    for unpublished in (make_draft_issue(), make_scheduled_issue()):
+        with pytest.raises(SendRefused):
+            start_send(unpublished)
+    assert not IssueSend.objects.exists()
+    assert not Delivery.objects.exists()
+
+
+def test_starting_a_send_queues_confirmed_subscribers_only(issue):
+    make_subscribers(4)
+    make_subscribers(2, start=10, status=SubscriberStatus.PENDING, confirmed_at=None)
+    make_subscribers(1, start=20, status=SubscriberStatus.UNSUBSCRIBED)
+    send = start_send(issue)
+    assert send.recipient_count == 4
+    assert statuses(send) == {"pending": 4}
+
+
+def test_the_database_refuses_a_second_live_delivery_to_one_person(issue):
+    make_subscribers(1)
+    send = start_send(issue)
+    delivery = send.deliveries.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.create(send=send, issue=issue, subscriber=delivery.subscriber)
+    # A failed one does not count: it can be queued again.
+    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED)
+    Delivery.objects.create(send=send, issue=issue, subscriber=delivery.subscriber)
+
+
+def test_send_issue_refuses_a_second_send_and_resends_only_to_those_missing(issue, sink):
+    subscribers = make_subscribers(5)
+    out = StringIO()
+    call_command("send_issue", issue.slug, "--yes", stdout=out)
+    assert "Queued" in out.getvalue()
+    sink.handler.refuse = {subscribers[0].email}
+    Worker(**FAST).run()
+
+    with pytest.raises(CommandError, match="already been sent"):
+        call_command("send_issue", issue.slug, "--yes")
+    assert IssueSend.objects.count() == 1
+
+    newcomer = make_subscribers(1, start=100)[0]
+    sink.handler.refuse = set()
+    call_command("send_issue", issue.slug, "--yes", "--resend-missing", stdout=StringIO())
+    resend = IssueSend.objects.get(is_resend=True)
+    assert set(resend.deliveries.values_list("subscriber", flat=True)) == {
+        subscribers[0].pk,
+        newcomer.pk,
+    }
+    Worker(**FAST).run()
+    received = Counter(sink.handler.recipients())
+    assert len(received) == 6 and set(received.values()) == {1}
+
+    with pytest.raises(CommandError, match="Every confirmed subscriber"):
+        call_command("send_issue", issue.slug, "--yes", "--resend-missing")
+
+
+def test_send_issue_asks_for_confirmation(issue, monkeypatch):
+    make_subscribers(3)
+    prompts = []
+    monkeypatch.setattr("builtins.input", lambda prompt: prompts.append(prompt) or "n")
+    with pytest.raises(CommandError, match="Nothing was queued"):
+        call_command("send_issue", issue.slug)
+    assert "3 confirmed subscribers" in prompts[0]
+    assert not IssueSend.objects.exists()
+
+
+def test_send_issue_refuses_a_draft():
+    draft = make_draft_issue()
+    with pytest.raises(CommandError, match="Only a published issue"):
+        call_command("send_issue", draft.slug, "--yes")
+
+
+def test_send_deliveries_command_sends_the_queue(issue, sink):
+    make_subscribers(12)
+    send = start_send(issue)
+    out, err = StringIO(), StringIO()
+    call_command("send_deliveries", "--batch-size", "5", stdout=out, stderr=err)
+    assert "Processed 12 deliveries." in out.getvalue()
+    assert sink.handler.count == 12
+    assert statuses(send) == {"sent": 12}
