@@ -705,3 +705,28 @@ def test_the_change_form_links_to_the_preview(editor_client):
     response = editor_client.get(reverse("admin:newsletters_issue_change", args=[issue.pk]))
     preview_url = reverse("admin:newsletters_issue_preview", args=[issue.pk])
     assert f'href="{preview_url}"' in response.content.decode()
+
+
+def test_every_admin_page_of_the_built_in_issue_renders(publisher_client):
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+    issue = Issue.objects.get()
+    urls = [
+        changelist_url(),
+        reverse("admin:newsletters_issue_change", args=[issue.pk]),
+        reverse("admin:newsletters_issue_preview", args=[issue.pk]),
+        reverse("admin:newsletters_section_changelist"),
+        reverse("admin:newsletters_meeting_changelist"),
+        *(
+            reverse("admin:newsletters_section_change", args=[pk])
+            for pk in issue.sections.values_list("pk", flat=True)
+        ),
+    ]
+    for url in urls:
+        assert publisher_client.get(url).status_code == 200, url
+
+    # The built-in issue meets the publishing rules: it can go out again.
+    run_action(publisher_client, "unpublish", issue)
+    response = run_action(publisher_client, "publish", issue)
+    assert "Published 1 issue." in messages_of(response)
