@@ -231,6 +231,17 @@ def test_staff_edits_survive_a_second_load_and_reset_restores_the_issue(issue):
     assert MemberEconomy.objects.count() == 68
 
 
+def test_a_renamed_economy_is_not_added_again(issue):
+    MemberEconomy.objects.filter(name="Turkey").update(name="Türkiye", sort_name="Turkiye")
+
+    call_command("load_demo")
+    call_command("load_demo", "--reset")
+
+    assert not MemberEconomy.objects.filter(name="Turkey").exists()
+    assert MemberEconomy.objects.count() == 68
+    assert MemberEconomy.objects.group_size() == 94
+
+
 def test_loading_with_reset_into_an_empty_database_creates_everything():
     call_command("load_demo", "--reset")
     assert Issue.objects.filter(slug=SLUG).count() == 1
