@@ -5,6 +5,7 @@ import re
 import threading
 import time
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
@@ -614,3 +615,47 @@ def test_confirmation_email_is_in_the_subscribers_language_with_a_7_day_notice(c
     assert "7 days" in message.body or "7 días" in message.body
     assert message.alternatives[0].mimetype == "text/html"
     assert timedelta(days=7) == links.CONFIRMATION_MAX_AGE
+
+
+@pytest.mark.django_db
+@hypothesis_settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(token=st.text(min_size=1, max_size=200))
+def test_arbitrary_tokens_get_a_clear_answer_never_a_server_error(client, token):
+    quoted = quote(token, safe="")
+
+    confirm = client.get(f"/subscribe/confirm/{quoted}/")
+    unsubscribe = client.post(
+        f"/unsubscribe/{quoted}/",
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert confirm.status_code in (400, 404)
+    assert unsubscribe.status_code in (400, 404)
+
+
+@pytest.mark.django_db
+def test_every_subscription_page_has_one_heading_and_no_inline_code(client, make_subscriber):
+    subscriber = make_subscriber()
+    expired = old_token(links.make_confirmation_token(subscriber), links.CONFIRMATION_SALT, days=30)
+    pages = [
+        client.get(SUBSCRIBE_URL),
+        client.post(SUBSCRIBE_URL, form_data(email="")),
+        client.get(THANKS_URL),
+        client.get("/subscribe/new-link/"),
+        client.get(f"/subscribe/confirm/{expired}/"),
+        client.get("/subscribe/confirm/nonsense/"),
+        client.get(f"/subscribe/confirm/{links.make_confirmation_token(subscriber)}/"),
+        client.get(f"/unsubscribe/{links.make_unsubscribe_token(subscriber)}/"),
+        client.post(f"/unsubscribe/{links.make_unsubscribe_token(subscriber)}/"),
+        client.get(f"/unsubscribe/{links.make_unsubscribe_token(subscriber)}/"),
+        client.get("/unsubscribe/nonsense/"),
+    ]
+    for response in pages:
+        content = response.content.decode()
+        assert content.count("<h1") == 1, response.request["PATH_INFO"]
+        assert "style=" not in content
+        assert "<script" not in content
+        assert "'unsafe-inline'" not in response["Content-Security-Policy"]
