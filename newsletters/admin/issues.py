@@ -161,6 +161,10 @@ class SectionInline(admin.TabularInline):
                 if issue_id and str(issue_id).isdigit()
                 else queryset.none()
             )
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            # Read the choices once for all rows instead of once per row.
+            field.choices = list(field.choices)
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -730,3 +730,43 @@ def test_every_admin_page_of_the_built_in_issue_renders(publisher_client):
     run_action(publisher_client, "unpublish", issue)
     response = run_action(publisher_client, "publish", issue)
     assert "Published 1 issue." in messages_of(response)
+
+
+def test_the_issue_form_runs_a_fixed_number_of_queries(
+    publisher_client, django_assert_max_num_queries
+):
+    issue = make_issue()
+    for _ in range(25):
+        make_section(issue)
+    with django_assert_max_num_queries(16):
+        response = publisher_client.get(reverse("admin:newsletters_issue_change", args=[issue.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count('name="sections-') > 25
+
+
+def test_a_section_row_can_be_shown_with_another_section_of_the_issue(editor_client):
+    issue = make_issue()
+    article = make_section(issue, title="Article")
+    url = reverse("admin:newsletters_issue_change", args=[issue.pk])
+    data = with_sections(
+        issue_form_data(title=issue.title, slug=issue.slug, **{"sections-INITIAL_FORMS": "1"}),
+        {
+            "id": article.pk,
+            "issue": issue.pk,
+            "order": "1",
+            "kind": "article",
+            "title": article.title,
+            "anchor": article.anchor,
+        },
+        {
+            "issue": issue.pk,
+            "order": "2",
+            "kind": "box",
+            "title": "Box",
+            "anchor": "box",
+            "parent": article.pk,
+        },
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 302
+    assert list(article.children.values_list("title", flat=True)) == ["Box"]
