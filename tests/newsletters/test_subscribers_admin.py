@@ -64,6 +64,8 @@ def test_changelist_shows_counts_per_status_in_fixed_queries(staff_client, make_
     assert "<strong>Unsubscribed:</strong> 1" in content
     assert "<strong>Erased:</strong> 4" in content
     assert "Peru" in content
+    assert f'href="{EXPORT_URL}"' in content
+    assert f'href="{IMPORT_URL}"' in content
     assert len(many) == len(few)
 
 
