@@ -63,6 +63,9 @@ def test_filters(client, guides):
         {"text": "x" * 5000},
         {"text": "%"},
         {"text": "\x00"},
+        {"topic": "\x00"},
+        {"topic": "finance\x00"},
+        {"audience": "\x00"},
         {"text": "<script>alert(1)</script>"},
     ],
 )

@@ -300,6 +300,12 @@ def test_archive_groups_by_year_newest_first_and_paginates(client):
     assert "Issue 3/2021" in second and "Issue 3/2021" not in first
 
 
+@pytest.mark.parametrize("page", ["\x00", "abc", "-1", "99999"])
+def test_odd_archive_pages_are_not_found_not_errors(client, page):
+    make_issue()
+    assert client.get(reverse("newsletters:issue_list"), {"page": page}).status_code == 404
+
+
 # Caching
 
 

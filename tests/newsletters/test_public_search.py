@@ -26,6 +26,9 @@ HOSTILE_QUERIES = [
     "-",
     '"unterminated',
     "a & b | c ! d : * ( )",
+    "the",
+    "or or or",
+    "word:*",
 ]
 
 
