@@ -55,6 +55,8 @@ def thumbnail(image_field, width):
     try:
         if not storage.exists(thumb_name):
             with storage.open(image_field.name, "rb") as original, Image.open(original) as image:
+                # JPEG decodes straight to a reduced size: big photos stay cheap.
+                image.draft("RGB", (width, width * 3))
                 image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
                 image.thumbnail((width, width * 3))
                 buffer = BytesIO()
