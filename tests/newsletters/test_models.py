@@ -252,3 +252,33 @@ def test_upcoming_meetings_and_past_events():
     assert list(Meeting.objects.past_events(before=today)) == [launch]
     assert list(Meeting.objects.all()[:2]) == [october, Meeting.objects.get(title="Future event")]
     assert str(july) == "15 July 2022: July"
+
+
+# The staff groups' data migration
+
+
+def test_the_staff_groups_migration_runs_both_ways_and_again():
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    migration = import_module("newsletters.migrations.0002_staff_groups")
+    # The functions use only the schema editor's connection.
+    schema_editor = SimpleNamespace(connection=connection)
+    migration.delete_groups(apps, schema_editor)
+    assert not Group.objects.filter(name__in=["Editors", "Publishers"]).exists()
+    migration.create_groups(apps, schema_editor)
+    migration.create_groups(apps, schema_editor)  # running twice changes nothing
+
+    editors = Group.objects.get(name="Editors")
+    publishers = Group.objects.get(name="Publishers")
+    assert editors.permissions.count() == 33
+    assert not editors.permissions.filter(codename__in=["publish_issue", "delete_issue"]).exists()
+    assert (
+        publishers.permissions.filter(codename__in=["publish_issue", "delete_issue"]).count() == 2
+    )
+    # The app registry it was given is left as it was.
+    assert apps.get_app_config("newsletters").models_module is not None
