@@ -19,9 +19,12 @@ def grant_publishers(apps, schema_editor):
     app_config = apps.get_app_config("newsletters")
     # The historical app registry leaves models_module unset, which
     # create_permissions takes to mean "no models".
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, using=using, apps=apps)
-    app_config.models_module = None
+    models_module = getattr(app_config, "models_module", None)
+    app_config.models_module = models_module or True
+    try:
+        create_permissions(app_config, verbosity=0, using=using, apps=apps)
+    finally:
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     publishers, _ = Group.objects.using(using).get_or_create(name=PUBLISHERS)
