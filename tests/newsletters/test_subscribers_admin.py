@@ -361,3 +361,27 @@ def test_publishers_may_manage_subscribers():
     assert codenames == {"view_subscriber", "change_subscriber", "delete_subscriber"}
     editors = Group.objects.get(name="Editors")
     assert not editors.permissions.filter(content_type__model="subscriber").exists()
+
+
+@pytest.mark.django_db
+def test_subscriber_permissions_migration_runs_both_ways_without_the_groups():
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    migration = import_module("newsletters.migrations.0003_subscribers")
+    schema_editor = SimpleNamespace(connection=connection)
+    migration.revoke_publishers(apps, schema_editor)
+    assert not Group.objects.get(name="Publishers").permissions.filter(
+        content_type__model="subscriber"
+    )
+    Group.objects.filter(name="Publishers").delete()
+
+    # Whichever migration runs first makes the group.
+    migration.grant_publishers(apps, schema_editor)
+    migration.grant_publishers(apps, schema_editor)
+
+    publishers = Group.objects.get(name="Publishers")
+    assert publishers.permissions.filter(content_type__model="subscriber").count() == 3
+    assert apps.get_app_config("newsletters").models_module is not None
