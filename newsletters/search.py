@@ -50,6 +50,15 @@ def query_terms(query):
     return terms[:MAX_TERMS]
 
 
+def marked_terms(terms):
+    """What to mark in snippets. PostgreSQL matches other forms of a word
+    ("exporting" finds "exports"), so there long words are marked by their
+    beginning."""
+    if connection.vendor != "postgresql":
+        return terms
+    return [term if len(term) <= 4 else term[: max(4, len(term) - 3)] for term in terms]
+
+
 def plain_text(markup):
     return " ".join(html.unescape(strip_tags(markup or "")).split())
 
@@ -58,7 +67,8 @@ def highlight(text, terms, length=SNIPPET_CHARS):
     """An escaped excerpt of `text` around the first term, terms in <mark>."""
     if not text:
         return SafeString("")
-    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    # A match runs to the end of its word: "trade" marks all of "traders".
+    pattern = re.compile("|".join(re.escape(term) + r"\w*" for term in terms), re.IGNORECASE)
     match = pattern.search(text) if terms else None
     start = 0
     if match and match.start() > length // 3:
@@ -139,17 +149,16 @@ def search(query):
         :MAX_RESULTS
     ]
 
+    marks = marked_terms(terms)
     results = []
-    seen_sections = set()
     for section in sections:
-        seen_sections.add(section.pk)
         results.append(
             Result(
                 kind=section.get_kind_display(),
                 title=str(section),
                 url=section.get_absolute_url(),
                 context=section.issue.title,
-                snippet=highlight(plain_text(section.body) or section.title, terms),
+                snippet=highlight(plain_text(section.body) or section.title, marks),
             )
         )
     for question in questions:
@@ -160,7 +169,7 @@ def search(query):
                 title=f"{section.title}: {question.question}"[:200],
                 url=section.get_absolute_url(),
                 context=section.issue.title,
-                snippet=highlight(f"{question.question} {plain_text(question.answer)}", terms),
+                snippet=highlight(f"{question.question} {plain_text(question.answer)}", marks),
             )
         )
     for guide in guides:
@@ -170,7 +179,7 @@ def search(query):
                 title=str(guide),
                 url=guide.url,
                 context=guide.topic.name,
-                snippet=highlight(guide.summary or guide.title, terms),
+                snippet=highlight(guide.summary or guide.title, marks),
                 external=True,
             )
         )

@@ -109,3 +109,10 @@ def test_empty_query_shows_only_the_form(client):
     html = search(client, "").content.decode()
     assert 'name="q"' in html
     assert "results" not in html.split("<main")[1].split('class="search-form"')[1]
+
+
+def test_marks_whole_words_that_match(client):
+    issue = make_issue()
+    make_section(issue, title="Trade", body="<p>Small firms and their exports.</p>")
+    html = search(client, "export").content.decode()
+    assert "<mark>exports</mark>" in html
