@@ -770,3 +770,11 @@ def test_a_section_row_can_be_shown_with_another_section_of_the_issue(editor_cli
     response = editor_client.post(url, data)
     assert response.status_code == 302
     assert list(article.children.values_list("title", flat=True)) == ["Box"]
+
+
+def test_the_section_form_links_to_its_issues_preview(editor_client):
+    issue = make_issue()
+    section = make_section(issue, anchor="voices")
+    response = editor_client.get(reverse("admin:newsletters_section_change", args=[section.pk]))
+    preview_url = reverse("admin:newsletters_issue_preview", args=[issue.pk])
+    assert f'href="{preview_url}#voices"' in response.content.decode()
