@@ -344,6 +344,7 @@ def test_preview_renders_a_draft_with_the_public_template(editor_client):
     assert "Draft in progress" in content
     assert "Secret section" in content
     assert "Not yet public." in content
+    assert "Preview: this is how the issue will look once published." in content
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"private", "no-store"} <= cache_control
 
