@@ -26,6 +26,10 @@ run: install var/secret_key
 test: install
 	bin/run-tests
 
+# The public-site benchmark (minutes; not part of `make test`). See README.md.
+bench: install
+	bench/run.sh
+
 # Refresh the lock file after editing dependencies in pyproject.toml.
 lock:
 	$(PY) -m piptools compile --quiet --upgrade --extra dev --strip-extras \

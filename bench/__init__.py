@@ -1,0 +1,1 @@
+"""The public-site benchmark: `make bench`. See README.md, "Performance"."""

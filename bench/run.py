@@ -1,0 +1,310 @@
+"""Load the public site with wrk and print one Markdown table with budgets.
+
+Started by bench/run.sh, which prepares the database, static files and the
+environment (production settings on loopback). This script starts and stops
+every server itself, one at a time so they do not compete for the CPU:
+
+1. gunicorn with the portal's cache (warm): each page, after a warm-up;
+   then nginx, serving the issue page's saved HTML as a static file and the
+   issue page through proxy_cache in front of that same gunicorn;
+2. gunicorn with DummyCache (cold): each page again;
+3. gunicorn serving bench.bare_settings: the saved HTML from a bare view.
+
+Usage: python bench/run.py --work DIR --issue /issues/slug/ --queries FILE
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+GUNICORN = str(BASE_DIR / ".venv" / "bin" / "gunicorn")
+HOST = "127.0.0.1"
+BUDGET_P99_MS = 250
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A server process in its own process group, its pid in the work folder
+    so that bench/run.sh's trap can stop it if this script dies."""
+
+    def __init__(self, name, argv, work, env=None):
+        self.name = name
+        self.pid_file = work / f"{name}.pid"
+        log = (work / f"{name}.log").open("wb")
+        self.process = subprocess.Popen(
+            argv,
+            env={**os.environ, **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=BASE_DIR,
+        )
+        self.pid_file.write_text(str(self.process.pid))
+
+    def wait_ready(self, url, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"{self.name} exited with {self.process.returncode}; see its log")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        sys.exit(f"{self.name} did not answer {url} within {timeout} s")
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.pid_file.unlink(missing_ok=True)
+
+
+def gunicorn(name, port, work, env=None):
+    argv = [GUNICORN, "msme_portal.wsgi", "--workers", "2", "--bind", f"{HOST}:{port}"]
+    return Server(name, [*argv, "--log-level", "warning"], work, env)
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def parse_wrk(output):
+    def latency(percent):
+        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        return float(match[1]) * UNITS[match[2]]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output):
+        errors += int(match[1])
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    ):
+        # Reads of closed connections are gunicorn's sync workers closing
+        # after each response, not failures; connects and timeouts are.
+        errors += int(match[1]) + int(match[4])
+    return {"rps": rps, "p50": latency(50), "p99": latency(99), "errors": errors}
+
+
+def wrk(url, duration, connections, log):
+    threads = min(connections, os.cpu_count() or 1)
+    argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s"]
+    output = subprocess.run([*argv, "--latency", url], capture_output=True, text=True, check=True)
+    with log.open("a") as file:
+        file.write(f"$ {' '.join(argv)} --latency {url}\n{output.stdout}\n")
+    return parse_wrk(output.stdout)
+
+
+def drain(url):
+    """Wait for the requests wrk left queued when it stopped, so that they
+    do not count against the next row."""
+    with urllib.request.urlopen(url, timeout=120) as response:
+        response.read()
+
+
+def measure(base, paths, args):
+    results = {}
+    log = args.work / "wrk.log"
+    for path in paths:
+        url = f"{base}{path}"
+        wrk(url, args.warmup, args.connections, log)
+        drain(url)
+        results[path] = wrk(url, args.duration, args.connections, log)
+        drain(url)
+        print(f"  {url}: {results[path]['rps']:.0f} req/s", file=sys.stderr)
+    return results
+
+
+def start_nginx(work, static_port, proxy_port, app_port):
+    folder = work / "nginx"
+    folder.mkdir()
+    user = "user www-data;" if os.geteuid() == 0 else ""
+    config = (BASE_DIR / "bench" / "nginx" / "bench.conf.template").read_text()
+    for name, value in {
+        "@USER@": user,
+        "@WORK@": str(work),
+        "@STATIC_PORT@": str(static_port),
+        "@PROXY_PORT@": str(proxy_port),
+        "@APP_PORT@": str(app_port),
+    }.items():
+        config = config.replace(name, value)
+    (folder / "nginx.conf").write_text(config)
+    if os.geteuid() == 0:
+        subprocess.run(["chown", "-R", "www-data", str(folder)], check=True)
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    argv = [nginx, "-p", str(folder), "-e", str(folder / "error.log")]
+    return Server("nginx", [*argv, "-c", str(folder / "nginx.conf")], work)
+
+
+def cell(value, bare, static, unit="", digits=1, latency=False):
+    """A figure and its ratio to both references."""
+    if value is None:
+        return "–"
+    if latency:
+        ratios = f"{value / bare:.2f} / {value / static:.1f}"
+    else:
+        ratios = f"{value / bare:.2f} / {value / static:.3f}"
+    return f"{value:.{digits}f}{unit} ({ratios})"
+
+
+def table(results, queries, issue):
+    bare = results["bare"]
+    static = results["static"]
+    lines = [
+        "| Page | Server | req/s (× bare / × nginx) | p50 ms (× bare / × nginx) "
+        "| p99 ms (× bare / × nginx) | SQL (cold) | Errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+
+    def row(page, server, figures, sql="–"):
+        lines.append(
+            f"| {page} | {server} "
+            f"| {cell(figures['rps'], bare['rps'], static['rps'], digits=0)} "
+            f"| {cell(figures['p50'], bare['p50'], static['p50'], digits=2, latency=True)} "
+            f"| {cell(figures['p99'], bare['p99'], static['p99'], digits=2, latency=True)} "
+            f"| {sql} | {figures['errors']} |"
+        )
+
+    row("issue page HTML", "nginx static file (reference)", static)
+    row("issue page HTML", "bare Django view (reference)", bare)
+    row(f"`{issue}`", "nginx proxy_cache → gunicorn", results["proxy"])
+    for path, warm in results["warm"].items():
+        sql = queries["pages"].get(path, {}).get("queries", "–")
+        row(f"`{path}`", "gunicorn, cache warm", warm)
+        row(f"`{path}`", "gunicorn, cache cold", results["cold"][path], sql)
+    return "\n".join(lines)
+
+
+def budgets(results, queries, issue):
+    bare, static = results["bare"]["rps"], results["static"]["rps"]
+    warm, cold = results["warm"][issue]["rps"], results["cold"][issue]["rps"]
+    cold_sql = queries["pages"][issue]["queries"]
+    proxy = results["proxy"]["rps"]
+    worst_path, worst = max(
+        ((path, figures["p99"]) for path, figures in results["warm"].items()), key=lambda x: x[1]
+    )
+    checks = [
+        (f"warm issue page ≥ 0.8 × bare Django ({warm:.0f} vs {0.8 * bare:.0f} req/s)",
+         warm >= 0.8 * bare),
+        (f"cold issue page ≥ 0.2 × bare Django ({cold:.0f} vs {0.2 * bare:.0f} req/s) "
+         f"and ≤ 10 SQL queries ({cold_sql})", cold >= 0.2 * bare and cold_sql <= 10),
+        (f"issue page through nginx proxy_cache ≥ 0.8 × nginx static "
+         f"({proxy:.0f} vs {0.8 * static:.0f} req/s)", proxy >= 0.8 * static),
+        (f"p99 of every page < {BUDGET_P99_MS} ms warm (worst: `{worst_path}`, {worst:.1f} ms)",
+         worst < BUDGET_P99_MS),
+    ]  # fmt: skip
+    admin = queries.get("admin")
+    if admin is None:
+        lines = ["- not measured: subscriber admin list and CSV export (no subscriber admin)"]
+    else:
+        changelist, export = admin["changelist"], admin["export"]
+        checks.append(
+            (f"admin subscriber list < 20 queries ({changelist['queries']})",
+             changelist["status"] == 200 and changelist["queries"] < 20)
+        )  # fmt: skip
+        checks.append(
+            (f"CSV export streams {export['rows'] - 1} subscribers with peak memory growth "
+             f"< 50 MB ({export['peak_growth_mb']} MB, {export['bytes'] / 1e6:.1f} MB sent, "
+             f"{export['queries']} queries)",
+             export["status"] == 200 and export["streaming"] and export["peak_growth_mb"] < 50)
+        )  # fmt: skip
+        lines = []
+    return "\n".join([f"- {'PASS' if ok else 'MISS'}: {text}" for text, ok in checks] + lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--issue", required=True, help="path of the issue page")
+    parser.add_argument("--queries", type=Path, required=True)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per URL")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds per URL, not measured")
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    work = args.work
+    paths = ["/", args.issue, "/members/", "/guides/", "/search/?q=trade", "/healthz"]
+    results = {}
+    servers = []
+
+    def start(server):
+        servers.append(server)
+        return server
+
+    try:
+        app_port = free_port()
+        app = start(gunicorn("gunicorn-warm", app_port, work))
+        app.wait_ready(f"http://{HOST}:{app_port}/healthz")
+        print("warm cache", file=sys.stderr)
+        results["warm"] = measure(f"http://{HOST}:{app_port}", paths, args)
+
+        www = work / "www"
+        www.mkdir()
+        with urllib.request.urlopen(f"http://{HOST}:{app_port}{args.issue}") as response:
+            page = response.read()
+        (www / "issue.html").write_bytes(page)
+        os.chmod(work, 0o755)
+        static_port, proxy_port = free_port(), free_port()
+        nginx = start(start_nginx(work, static_port, proxy_port, app_port))
+        nginx.wait_ready(f"http://{HOST}:{static_port}/issue.html")
+        print("nginx", file=sys.stderr)
+        results["static"] = measure(f"http://{HOST}:{static_port}", ["/issue.html"], args)[
+            "/issue.html"
+        ]
+        results["proxy"] = measure(f"http://{HOST}:{proxy_port}", [args.issue], args)[args.issue]
+        nginx.stop()
+        app.stop()
+
+        cold_port = free_port()
+        dummy = {"DJANGO_CACHE_BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        cold = start(gunicorn("gunicorn-cold", cold_port, work, dummy))
+        cold.wait_ready(f"http://{HOST}:{cold_port}/healthz")
+        print("cold cache", file=sys.stderr)
+        results["cold"] = measure(f"http://{HOST}:{cold_port}", paths, args)
+        cold.stop()
+
+        bare_port = free_port()
+        bare_env = {
+            "DJANGO_SETTINGS_MODULE": "bench.bare_settings",
+            "BENCH_PAGE_FILE": str(www / "issue.html"),
+        }
+        bare = start(gunicorn("gunicorn-bare", bare_port, work, bare_env))
+        bare.wait_ready(f"http://{HOST}:{bare_port}/page/")
+        print("bare Django", file=sys.stderr)
+        results["bare"] = measure(f"http://{HOST}:{bare_port}", ["/page/"], args)["/page/"]
+        bare.stop()
+    finally:
+        for server in servers:
+            server.stop()
+
+    queries = json.loads(args.queries.read_text())
+    (work / "results.json").write_text(json.dumps(results, indent=2))
+    print(f"Issue page: {len(page) / 1024:.0f} KiB of HTML. {args.connections} connections, "
+          f"{args.duration} s per row, wrk on the same machine.\n")  # fmt: skip
+    print(table(results, queries, args.issue))
+    print()
+    print("Budgets:\n")
+    print(budgets(results, queries, args.issue))
+
+
+if __name__ == "__main__":
+    main()
