@@ -14,13 +14,15 @@ sending to ten thousand people renders the templates only once.
 
 import html
 import re
+import textwrap
 from dataclasses import dataclass
-from email.utils import parseaddr
+from email.utils import formatdate, parseaddr
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -31,11 +33,33 @@ from newsletters.mail import links
 from newsletters.models import Issue
 from newsletters.views.issues import issue_page_context
 
-# Stand-ins rendered into the templates and replaced for each recipient. They
-# contain nothing that HTML escaping or a URL would change.
+# Stand-ins rendered into the templates and headers, replaced for each
+# recipient. They contain nothing that HTML escaping, header folding or a URL
+# would change. The HTML part has its own, as its values are escaped.
 GREETING = "@@newsletter-greeting@@"
 UNSUBSCRIBE_URL = "@@newsletter-unsubscribe-url@@"
-_PLACEHOLDERS = re.compile(f"({re.escape(GREETING)}|{re.escape(UNSUBSCRIBE_URL)})")
+GREETING_HTML = "@@newsletter-greeting-html@@"
+UNSUBSCRIBE_URL_HTML = "@@newsletter-unsubscribe-url-html@@"
+RECIPIENT = "newsletter-recipient@placeholder.invalid"
+MESSAGE_ID = "<newsletter-message-id@placeholder.invalid>"
+DATE = "@@newsletter-date@@"
+_PLACEHOLDERS = (
+    GREETING,
+    UNSUBSCRIBE_URL,
+    GREETING_HTML,
+    UNSUBSCRIBE_URL_HTML,
+    RECIPIENT,
+    MESSAGE_ID,
+    DATE,
+)
+_SPLIT = re.compile("(" + "|".join(re.escape(p) for p in _PLACEHOLDERS) + ")")
+_SPLIT_BYTES = re.compile(_SPLIT.pattern.encode())
+
+# Mail servers reject lines longer than 998 characters (RFC 5322), and Django
+# falls back to quoted-printable when it meets one, which costs time and
+# bloats the message; folding keeps the body plain 8-bit.
+HTML_LINE_WIDTH = 900
+TEXT_LINE_WIDTH = 76
 
 LINK_COLOR = "#00558c"
 TEXT_COLOR = "#1f2933"
@@ -217,21 +241,77 @@ def message_id(issue_id, subscriber_id):
     return f"<issue-{issue_id}.sub-{subscriber_id}@{message_id_domain()}>"
 
 
+_BLOCK_END = re.compile(
+    r"(</(?:p|li|tr|td|th|h[1-6]|table|ul|ol|blockquote|figure|figcaption|caption)>|<br>)(?!\n)"
+)
+
+
+def fold_html(markup, width=HTML_LINE_WIDTH):
+    """`markup` with no line longer than `width` where it can be helped:
+    new lines after block ends, then at spaces outside tags."""
+    lines = []
+    for line in _BLOCK_END.sub("\\1\n", markup).split("\n"):
+        while len(line) > width:
+            cut, in_tag = None, False
+            for index, char in enumerate(line[:width]):
+                if char == "<":
+                    in_tag = True
+                elif char == ">":
+                    in_tag = False
+                elif char == " " and not in_tag:
+                    cut = index
+            if not cut:
+                break
+            lines.append(line[:cut])
+            line = line[cut + 1 :]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def fold_text(text, width=TEXT_LINE_WIDTH):
+    """Plain text wrapped for reading in a mail client; addresses are never split."""
+    lines = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        indent = "  " if line.startswith("- ") else ""
+        lines.extend(
+            textwrap.wrap(
+                line,
+                width,
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(lines)
+
+
+def _fill(parts, values):
+    return type(parts[0])().join(values.get(part, part) for part in parts) if parts else ""
+
+
 @dataclass(frozen=True)
 class RenderedIssue:
-    """An issue rendered in one language, split around the per-recipient parts."""
+    """An issue rendered in one language, split around the per-recipient parts.
+
+    `raw_parts` is the whole message, headers and both parts, serialized once
+    and split the same way, so the worker only joins bytes for each
+    recipient. It is None in the rare case serialization could not keep the
+    stand-ins intact (a line too long to fold), and messages are then built
+    one by one.
+    """
 
     subject: str
     text_parts: tuple
     html_parts: tuple
+    raw_parts: tuple | None
     greetings: dict  # {"named": "Dear %(name)s,", "anonymous": "Hello,"}
 
     def greeting(self, name):
+        name = " ".join(name.split())  # No line breaks into headers or bodies.
         return self.greetings["named"] % {"name": name} if name else self.greetings["anonymous"]
-
-    @staticmethod
-    def fill(parts, values):
-        return "".join(values.get(part, part) for part in parts)
 
 
 class IssueEmail:
@@ -240,6 +320,7 @@ class IssueEmail:
     def __init__(self, issue):
         self.issue = issue
         self.web_url = absolute(issue.get_absolute_url())
+        self.from_email = settings.DEFAULT_FROM_EMAIL
         self._context = None
         self._rendered = {}
 
@@ -260,8 +341,6 @@ class IssueEmail:
                 web_url=self.web_url,
                 site_url=settings.SITE_URL,
                 cover_url=image_url(self.issue.cover_image),
-                greeting=GREETING,
-                unsubscribe_url=UNSUBSCRIBE_URL,
             )
             self._context = context
         return self._context
@@ -288,44 +367,79 @@ class IssueEmail:
     def rendered(self, language=None):
         language = language or settings.LANGUAGE_CODE
         if language not in self._rendered:
-            context = {**self.context(), "language": language}
-            with translation.override(language):
-                subject = gettext("%(title)s · WTO MSME Group Newsletter") % {
-                    "title": self.issue.title
-                }
-                text = render_to_string("emails/issue/issue.txt", context)
-                body = render_to_string("emails/issue/issue.html", context)
-                greetings = {"named": gettext("Dear %(name)s,"), "anonymous": gettext("Hello,")}
-            self._rendered[language] = RenderedIssue(
-                subject=subject,
-                text_parts=tuple(_PLACEHOLDERS.split(text)),
-                html_parts=tuple(_PLACEHOLDERS.split(body)),
-                greetings=greetings,
-            )
+            self._rendered[language] = self._render(language)
         return self._rendered[language]
+
+    def _render(self, language):
+        context = {**self.context(), "language": language}
+        with translation.override(language):
+            subject = gettext("%(title)s · WTO MSME Group Newsletter") % {"title": self.issue.title}
+            text = render_to_string(
+                "emails/issue/issue.txt",
+                {**context, "greeting": GREETING, "unsubscribe_url": UNSUBSCRIBE_URL},
+            )
+            body = render_to_string(
+                "emails/issue/issue.html",
+                {**context, "greeting": GREETING_HTML, "unsubscribe_url": UNSUBSCRIBE_URL_HTML},
+            )
+            greetings = {"named": gettext("Dear %(name)s,"), "anonymous": gettext("Hello,")}
+        text, body = fold_text(text), fold_html(body)
+        return RenderedIssue(
+            subject=subject,
+            text_parts=tuple(_SPLIT.split(text)),
+            html_parts=tuple(_SPLIT.split(body)),
+            raw_parts=self._raw_template(subject, text, body),
+            greetings=greetings,
+        )
+
+    def _raw_template(self, subject, text, body):
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=text,
+            from_email=self.from_email,
+            to=[RECIPIENT],
+            headers={
+                **links.list_unsubscribe_headers(None, UNSUBSCRIBE_URL),
+                "Message-ID": MESSAGE_ID,
+                "Date": DATE,
+            },
+        )
+        message.attach_alternative(body, "text/html")
+        raw = message.message().as_bytes(linesep="\r\n")
+        in_headers = {UNSUBSCRIBE_URL: 1, RECIPIENT: 1, MESSAGE_ID: 1, DATE: 1}
+        intact = b"quoted-printable" not in raw.lower() and all(
+            raw.count(stand_in.encode())
+            == text.count(stand_in) + body.count(stand_in) + in_headers.get(stand_in, 0)
+            for stand_in in _PLACEHOLDERS
+        )
+        return tuple(_SPLIT_BYTES.split(raw)) if intact else None
+
+    def _values(self, rendered, *, to, name, unsubscribe_url, message_id_value):
+        greeting = rendered.greeting(name)
+        return {
+            GREETING: greeting,
+            GREETING_HTML: html.escape(greeting, quote=False),
+            UNSUBSCRIBE_URL: unsubscribe_url,
+            UNSUBSCRIBE_URL_HTML: html.escape(unsubscribe_url, quote=True),
+            RECIPIENT: sanitize_address(to, "utf-8"),
+            MESSAGE_ID: message_id_value,
+            DATE: formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
+        }
 
     def build(self, *, to, language, name, unsubscribe_url, headers, connection=None, subject=None):
         rendered = self.rendered(language)
-        greeting = rendered.greeting(name)
-        text = rendered.fill(
-            rendered.text_parts, {GREETING: greeting, UNSUBSCRIBE_URL: unsubscribe_url}
-        )
-        body = rendered.fill(
-            rendered.html_parts,
-            {
-                GREETING: html.escape(greeting, quote=False),
-                UNSUBSCRIBE_URL: html.escape(unsubscribe_url, quote=True),
-            },
+        values = self._values(
+            rendered, to=to, name=name, unsubscribe_url=unsubscribe_url, message_id_value=""
         )
         message = EmailMultiAlternatives(
             subject=subject or rendered.subject,
-            body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            body=_fill(rendered.text_parts, values),
+            from_email=self.from_email,
             to=[to],
             headers=headers,
             connection=connection,
         )
-        message.attach_alternative(body, "text/html")
+        message.attach_alternative(_fill(rendered.html_parts, values), "text/html")
         return message
 
     def message_for(self, subscriber, connection=None):
@@ -341,6 +455,27 @@ class IssueEmail:
             unsubscribe_url=url,
             headers=headers,
             connection=connection,
+        )
+
+    def raw_for(self, subscriber):
+        """The same message as `message_for`, as the bytes to hand to an SMTP
+        server: (envelope sender, envelope recipient, message). None when the
+        message has to be built the slow way."""
+        rendered = self.rendered(subscriber.language)
+        if rendered.raw_parts is None:
+            return None
+        values = self._values(
+            rendered,
+            to=subscriber.email,
+            name=subscriber.name,
+            unsubscribe_url=links.unsubscribe_url(subscriber),
+            message_id_value=message_id(self.issue.pk, subscriber.pk),
+        )
+        encoded = {key.encode(): value.encode() for key, value in values.items()}
+        return (
+            self.from_email,
+            values[RECIPIENT],
+            _fill(rendered.raw_parts, encoded),
         )
 
     def test_message(self, address, connection=None):

@@ -2,6 +2,8 @@
 
 import itertools
 import re
+from email import policy
+from email.parser import BytesParser
 from urllib.parse import urlsplit
 
 import pytest
@@ -208,3 +210,36 @@ def test_test_message_is_marked_and_removes_nobody(issue):
     assert message.to == ["editor@example.org"]
     _text, html = parts(message)
     assert "/unsubscribe/test/" in html
+
+
+def test_the_prebuilt_bytes_match_the_message_built_one_by_one(issue):
+    """The worker sends bytes joined from a message serialized once; they
+    must say exactly what message_for() says."""
+    subscriber = make_subscriber(name="Zoë <Ö>")
+    email = IssueEmail.for_issue(issue)
+    sender, recipient, raw = email.raw_for(subscriber)
+    slow = email.message_for(subscriber)
+    parsed = BytesParser(policy=policy.default).parsebytes(raw)
+    expected = BytesParser(policy=policy.default).parsebytes(slow.message().as_bytes())
+    assert recipient == subscriber.email == parsed["To"]
+    assert sender == slow.from_email
+    for header in ("Subject", "From", "List-Unsubscribe", "List-Unsubscribe-Post", "Message-ID"):
+        assert str(parsed[header]).strip() == str(expected[header]).strip(), header
+    assert parsed["Date"]
+    text, html = parts(slow)
+    assert parsed.get_body(("plain",)).get_content().replace("\r\n", "\n") == text
+    assert parsed.get_body(("html",)).get_content().replace("\r\n", "\n") == html
+    assert "Dear Zoë &lt;Ö&gt;," in html
+    assert all(part["Content-Transfer-Encoding"] == "8bit" for part in parsed.iter_parts())
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    assert b"@@" not in raw and b"placeholder.invalid" not in raw
+
+
+def test_long_paragraphs_are_folded_without_changing_the_text(issue):
+    words = " ".join(f"word{n}" for n in range(400))
+    make_section(issue, title="Long", body=f"<p>{words}</p>")
+    text, html = parts(IssueEmail.for_issue(issue).message_for(make_subscriber()))
+    assert max(len(line) for line in html.splitlines()) <= 998
+    assert max(len(line) for line in text.splitlines()) <= 998
+    assert " ".join(html.split()).count(words) == 1
+    assert " ".join(text.split()).count(words) == 1
