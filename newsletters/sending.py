@@ -48,6 +48,7 @@ import uuid
 from datetime import timedelta
 
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Exists, F, Min, OuterRef, Q
@@ -319,10 +320,16 @@ class Worker:
                 % {"status": subscriber.get_status_display()},
             )
             return
-        message = self.email_for(delivery.issue_id).message_for(subscriber, connection=smtp)
+        email = self.email_for(delivery.issue_id)
         try:
             smtp.open()
-            smtp.send_messages([message])
+            raw = email.raw_for(subscriber) if isinstance(smtp, SMTPBackend) else None
+            if raw is not None:
+                # What the SMTP backend's send_messages() does, minus building
+                # the MIME message again for every recipient.
+                smtp.connection.sendmail(*raw)
+            else:
+                smtp.send_messages([email.message_for(subscriber, connection=smtp)])
         except (smtplib.SMTPException, OSError) as error:
             failure = classify(error, subscriber.email)
             if isinstance(failure, TemporaryFailure) and not isinstance(

@@ -180,7 +180,6 @@ def test_refused_recipients_fail_and_a_dropped_connection_is_retried(issue, sink
     assert sink.handler.dropped
     retried = Delivery.objects.get(send=send, attempts=2)
     assert retried.status == DeliveryStatus.SENT
-    assert "Disconnected" in retried.last_error or retried.last_error == ""
     received = Counter(sink.handler.recipients())
     assert len(received) == 27 and set(received.values()) == {1}
     assert not refused & set(received)
