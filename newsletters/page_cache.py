@@ -10,6 +10,10 @@ cache can never resurrect pages stored under an older one.
 With several app servers the cache must be shared (Redis, Memcached) for an
 edit on one server to reach the others; see CACHES in the settings.
 
+A scheduled issue comes out without any edit, so keys also count the
+scheduled publication times that have passed: the archive, the home page and
+the previous issue's "next issue" link change the moment it appears.
+
 Logged-in users (staff checking their edits) are never served from, nor
 stored into, this cache.
 """
@@ -21,6 +25,7 @@ import time
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import timezone
 
 VERSION_KEY = "public-pages:version"
 PAGE_TIMEOUT = 60 * 60
@@ -56,10 +61,31 @@ def connect_signals():
         m2m_changed.connect(invalidate, sender=through, dispatch_uid=f"public-pages-{through}")
 
 
+def publications_passed(version):
+    """How many of the publication times still to come, as of the last edit,
+    have now passed. One query per content version."""
+    key = f"public-pages:scheduled:{version}"
+    scheduled = cache.get(key)
+    if scheduled is None:
+        from newsletters.models import Issue, IssueStatus
+
+        # Published with a time still to come: Issue.is_scheduled.
+        times = Issue.objects.filter(
+            status=IssueStatus.PUBLISHED, published_at__gt=timezone.now()
+        ).values_list("published_at", flat=True)
+        scheduled = sorted(moment.timestamp() for moment in times)
+        cache.set(key, scheduled, PAGE_TIMEOUT)
+    now = timezone.now().timestamp()
+    return sum(1 for moment in scheduled if moment <= now)
+
+
 def page_key(request, *parts):
-    raw = "|".join([request.get_full_path(), *(str(part) for part in parts)])
+    version = content_version()
+    raw = "|".join(
+        [request.get_full_path(), str(publications_passed(version)), *(str(p) for p in parts)]
+    )
     digest = hashlib.sha256(raw.encode()).hexdigest()
-    return f"public-pages:{content_version()}:{digest}"
+    return f"public-pages:{version}:{digest}"
 
 
 def cache_public_page(view=None, *, extra_key=None, allowed_params=()):
