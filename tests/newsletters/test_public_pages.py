@@ -241,13 +241,17 @@ def test_unpublished_issues_are_hidden_everywhere(client, make_hidden):
 
 
 def test_scheduled_issue_appears_once_its_time_has_come(client, monkeypatch):
+    current = make_issue(title="Current issue")
     issue = make_scheduled_issue(title="Coming soon")
+    pages = ["/", reverse("newsletters:issue_list"), current.get_absolute_url()]
     assert client.get(issue.get_absolute_url()).status_code == 404
-    assert "Coming soon" not in client.get("/").content.decode()
+    for url in pages:  # rendered and cached before the time comes
+        assert "Coming soon" not in client.get(url).content.decode()
     later = timezone.now() + timedelta(days=8)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert client.get(issue.get_absolute_url()).status_code == 200
-    assert "Coming soon" in client.get("/").content.decode()
+    for url in pages:
+        assert "Coming soon" in client.get(url).content.decode(), url
 
 
 # Home and archive
@@ -431,3 +435,16 @@ def test_list_pages_query_budget(client, django_assert_max_num_queries, url_name
     empty_page_cache(client)
     with django_assert_max_num_queries(5):
         assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_issue_group_size_counts_the_european_union_as_its_member_states(client):
+    from network.models import MemberEconomy
+
+    make_economy(name="European Union", is_european_union=True, eu_member_states=27)
+    make_economy(name="Uruguay")
+    make_economy(name="Mexico")
+    issue = make_issue()
+    make_section(issue, listing=Listing.MEMBERS)
+    html = client.get(issue.get_absolute_url()).content.decode()
+    assert MemberEconomy.objects.group_size() == 29
+    assert "The Group has 29 WTO Members." in html
