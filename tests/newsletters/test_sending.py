@@ -365,3 +365,27 @@ def test_send_deliveries_command_sends_the_queue(issue, sink):
     assert "Processed 12 deliveries." in out.getvalue()
     assert sink.handler.count == 12
     assert statuses(send) == {"sent": 12}
+
+
+def test_a_looping_worker_picks_up_sends_started_while_it_waits(issue, sink, monkeypatch):
+    make_subscribers(3)
+    start_send(issue)
+    later = make_issue(title="Autumn 2022")
+    make_section(later)
+    worker = Worker(**FAST)
+    naps = []
+
+    def nap(seconds):
+        # The queue is empty: someone starts another send, then, after it
+        # has gone out, the service is stopped.
+        naps.append(seconds)
+        if len(naps) == 1:
+            start_send(later)
+        else:
+            worker.stopping = True
+
+    monkeypatch.setattr("newsletters.sending.time.sleep", nap)
+    worker.run(loop=True)
+
+    assert sink.handler.count == 6
+    assert IssueSend.objects.filter(finished_at__isnull=False).count() == 2
