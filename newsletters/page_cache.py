@@ -63,18 +63,11 @@ def connect_signals():
 
 def publications_passed(version):
     """How many of the publication times still to come, as of the last edit,
-    have now passed. One query per content version."""
-    key = f"public-pages:scheduled:{version}"
-    scheduled = cache.get(key)
-    if scheduled is None:
-        from newsletters.models import Issue, IssueStatus
+    have now passed. Shares the HTTP validators' record of publication times,
+    loaded once per content version."""
+    from newsletters.http_cache import publication_times
 
-        # Published with a time still to come: Issue.is_scheduled.
-        times = Issue.objects.filter(
-            status=IssueStatus.PUBLISHED, published_at__gt=timezone.now()
-        ).values_list("published_at", flat=True)
-        scheduled = sorted(moment.timestamp() for moment in times)
-        cache.set(key, scheduled, PAGE_TIMEOUT)
+    _latest, scheduled = publication_times(version)
     now = timezone.now().timestamp()
     return sum(1 for moment in scheduled if moment <= now)
 
