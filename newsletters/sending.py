@@ -20,8 +20,10 @@ How each subscriber gets an issue once
    in its own commit the moment the server has accepted the message, before
    the next message is sent.
 4. A worker that dies leaves its unfinished batch in SENDING. Rows that have
-   been SENDING for longer than `stale_after` (10 minutes by default, far more
-   than a batch takes) are put back to PENDING by the next worker.
+   been SENDING for longer than `stale_after` (10 minutes by default) are put
+   back to PENDING by the next worker. A live worker renews its claim every
+   third of that, so a slow server cannot make its batch look abandoned; it
+   must only be longer than one message can take (a few EMAIL_TIMEOUTs).
 
 The one case this cannot decide is a worker killed after the SMTP server
 accepted a message and before the SENT commit (the time of one UPDATE). That
@@ -186,6 +188,7 @@ class Worker:
         self.on_progress = on_progress or (lambda delivery: None)
         self.emails = {}
         self.stopping = False
+        self.clock = time.monotonic
 
     # The queue
 
@@ -296,13 +299,29 @@ class Worker:
             self.emails[issue_id] = IssueEmail.for_issue(issue_id)
         return self.emails[issue_id]
 
+    def renew_claim(self, token):
+        """Tell other workers this batch is still being worked on (a slow
+        SMTP server can make a batch outlast `stale_after`); returns the ids
+        still held, in case some were taken back all the same."""
+        held = Delivery.objects.filter(claim_token=token, status=DeliveryStatus.SENDING)
+        held.update(claimed_at=timezone.now())
+        return set(held.values_list("pk", flat=True))
+
     def send_batch(self, deliveries):
         """Send `deliveries` over one SMTP connection."""
+        renew_every = self.stale_after.total_seconds() / 3
+        renewed = self.clock()
+        held = None
         smtp = self.connection_factory()
         try:
             for delivery in deliveries:
                 if self.stopping:
                     break
+                if renew_every and self.clock() - renewed > renew_every:
+                    held = self.renew_claim(delivery.claim_token)
+                    renewed = self.clock()
+                if held is not None and delivery.pk not in held:
+                    continue
                 self.send_one(smtp, delivery)
                 self.on_progress(delivery)
         finally:

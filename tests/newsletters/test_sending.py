@@ -389,3 +389,29 @@ def test_a_looping_worker_picks_up_sends_started_while_it_waits(issue, sink, mon
 
     assert sink.handler.count == 6
     assert IssueSend.objects.filter(finished_at__isnull=False).count() == 2
+
+
+def test_a_slow_worker_keeps_its_claim_and_gives_up_rows_taken_from_it(issue, sink):
+    make_subscribers(6)
+    send = start_send(issue)
+    worker = Worker(batch_size=6, stale_after=timedelta(minutes=4), **FAST)
+    clock = iter(range(0, 10_000, 100))  # Each look at the clock: 100 s later.
+    worker.clock = lambda: next(clock)
+    real_renew = worker.renew_claim
+    renewals = []
+
+    def renew_and_lose_the_last(token):
+        renewals.append(token)
+        # Meanwhile another worker wrongly took the last delivery back.
+        Delivery.objects.filter(pk=Delivery.objects.order_by("pk").last().pk).update(
+            status=DeliveryStatus.PENDING, claim_token=""
+        )
+        return real_renew(token)
+
+    worker.renew_claim = renew_and_lose_the_last
+    batch = worker.claim()
+    worker.send_batch(batch)
+
+    assert renewals
+    assert sink.handler.count == 5
+    assert statuses(send) == {"sent": 5, "pending": 1}
