@@ -13,6 +13,7 @@ import pytest
 from django.core.mail import get_connection
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsletters.models import Delivery, DeliveryStatus, IssueSend, Subscriber, SubscriberStatus
@@ -415,3 +416,19 @@ def test_a_slow_worker_keeps_its_claim_and_gives_up_rows_taken_from_it(issue, si
     assert renewals
     assert sink.handler.count == 5
     assert statuses(send) == {"sent": 5, "pending": 1}
+
+
+def test_the_worker_writes_once_per_message_and_reads_per_batch(issue, sink):
+    def queries_to_send(count, start):
+        make_subscribers(count, start=start)
+        later = make_issue()
+        make_section(later)
+        start_send(later)
+        with CaptureQueriesContext(connection) as queries:
+            Worker(batch_size=100, **FAST).run()
+        return len(queries)
+
+    few = queries_to_send(20, start=0)
+    # The second send goes to the 20 from before too: 60 messages, not 20.
+    many = queries_to_send(40, start=1000)
+    assert many - few == 40
