@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import get_connection
 from django.core.validators import validate_email
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -286,7 +286,7 @@ class IssueSendAdmin(ReadOnlyAdmin):
         """The email as a subscriber gets it, HTML or plain text."""
         issue = self._issue(request, issue_id)
         if part not in {"html", "txt"}:
-            raise PermissionDenied
+            raise Http404
         message = IssueEmail.for_issue(issue).test_message(
             request.user.email or "preview@localhost"
         )
@@ -390,7 +390,9 @@ class FailureFilter(admin.SimpleListFilter):
 class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ["subscriber", "issue", "status", "attempts", "sent_at", "last_error"]
     list_select_related = ["subscriber", "issue"]
-    list_filter = ["status", FailureFilter, "send"]
+    # Filtered by send through links from the sends list (send__id__exact);
+    # a filter listing every send would cost a query per send.
+    list_filter = ["status", FailureFilter, "issue"]
     search_fields = ["subscriber__email"]
     fields = [
         "send",

@@ -234,3 +234,17 @@ def test_the_choose_page_lists_published_issues(staff_client, issue):
     page = staff_client.get(url("send_choose")).content.decode()
     assert "Summer 2022" in page
     assert "Unfinished" not in page
+
+
+def test_the_failures_link_filters_the_deliveries(staff_client, issue):
+    subscribers = make_subscribers(3)
+    send = start_send(issue)
+    send.deliveries.filter(subscriber=subscribers[2]).update(
+        status=DeliveryStatus.FAILED, last_error="550 no such user"
+    )
+    changelist = staff_client.get(url("issuesend_changelist")).content.decode()
+    link = re.search(r'href="([^"]*status__exact=failed[^"]*)"', changelist).group(1)
+    page = staff_client.get(link.replace("&amp;", "&")).content.decode()
+    assert subscribers[2].email in page
+    assert subscribers[0].email not in page
+    assert "550 no such user" in page
