@@ -96,12 +96,13 @@ def thanks(request):
 
 
 @never_cache
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
-    """Double opt-in: following the emailed link confirms the address.
+    """Double opt-in: the emailed link opens a page with a confirm button.
 
-    Confirming twice is harmless. HEAD, which link checkers send, changes
-    nothing; only a GET does.
+    GET never changes state: mail security scanners open links in emails, and
+    a scanner must not be able to subscribe someone. The button POSTs back to
+    the same address. Confirming twice is harmless.
     """
     try:
         subscriber = links.read_confirmation_token(token)
@@ -113,9 +114,12 @@ def confirm(request, token):
         return link_problem(request, "invalid", status=400)
     if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
         return link_problem(request, "unsubscribed", status=410)
-    if request.method == "GET":
+    if request.method == "POST":
         subscriber.confirm(settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION)
-    return render(request, TEMPLATES + "confirmed.html", {"subscriber": subscriber})
+        return render(request, TEMPLATES + "confirmed.html", {"subscriber": subscriber})
+    if subscriber.status == SubscriberStatus.CONFIRMED:
+        return render(request, TEMPLATES + "confirmed.html", {"subscriber": subscriber})
+    return render(request, TEMPLATES + "confirm.html", {"subscriber": subscriber})
 
 
 def link_problem(request, reason, status):

@@ -47,6 +47,9 @@ def test_subscribe_confirm_and_unsubscribe(page, server_url, smtp_server, settin
     assert message["To"] == "browser.reader@example.org"
 
     page.goto(link_in(message, "/subscribe/confirm/"))
+    assert Subscriber.objects.get().status == SubscriberStatus.PENDING
+    page.get_by_role("button", name="Confirm my subscription").click()
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Your subscription is confirmed"
     subscriber = Subscriber.objects.get()
     assert subscriber.status == SubscriberStatus.CONFIRMED

@@ -107,7 +107,14 @@ def test_sign_up_confirm_and_unsubscribe_through_a_real_mail_server(client, smtp
     assert "<mailto:" in message["List-Unsubscribe"]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
+    # Opening the link (as a mail scanner would) shows a button, nothing more.
     response = client.get(site_path(confirm_url))
+    assert response.status_code == 200
+    assert b"Confirm my subscription" in response.content
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.PENDING
+
+    response = client.post(site_path(confirm_url))
     assert response.status_code == 200
     assert b"Your subscription is confirmed" in response.content
     subscriber.refresh_from_db()
@@ -115,9 +122,10 @@ def test_sign_up_confirm_and_unsubscribe_through_a_real_mail_server(client, smtp
     confirmed_at = subscriber.confirmed_at
     assert confirmed_at is not None
 
-    # Confirming twice is harmless.
-    response = client.get(site_path(confirm_url))
+    # Confirming twice is harmless, and the link now says it is done.
+    response = client.post(site_path(confirm_url))
     assert response.status_code == 200
+    assert b"Your subscription is confirmed" in client.get(site_path(confirm_url)).content
     subscriber.refresh_from_db()
     assert subscriber.status == SubscriberStatus.CONFIRMED
     assert subscriber.confirmed_at == confirmed_at
@@ -159,14 +167,14 @@ def test_confirmation_link_works_for_seven_days_then_expires(client, make_subscr
     subscriber = make_subscriber()
     token = links.make_confirmation_token(subscriber)
 
-    response = client.get(f"/subscribe/confirm/{old_token(token, links.CONFIRMATION_SALT, 8)}/")
+    response = client.post(f"/subscribe/confirm/{old_token(token, links.CONFIRMATION_SALT, 8)}/")
     assert response.status_code == 410
     assert b"This confirmation link has expired" in response.content
     assert b'action="/subscribe/new-link/"' in response.content
     subscriber.refresh_from_db()
     assert subscriber.status == SubscriberStatus.PENDING
 
-    response = client.get(f"/subscribe/confirm/{old_token(token, links.CONFIRMATION_SALT, 6)}/")
+    response = client.post(f"/subscribe/confirm/{old_token(token, links.CONFIRMATION_SALT, 6)}/")
     assert response.status_code == 200
     subscriber.refresh_from_db()
     assert subscriber.status == SubscriberStatus.CONFIRMED
@@ -199,9 +207,35 @@ def test_tampered_confirmation_link_is_refused(client, make_subscriber, mangle):
 def test_unsubscribe_token_does_not_confirm(client, make_subscriber):
     subscriber = make_subscriber()
 
-    response = client.get(f"/subscribe/confirm/{links.make_unsubscribe_token(subscriber)}/")
+    response = client.post(f"/subscribe/confirm/{links.make_unsubscribe_token(subscriber)}/")
 
     assert response.status_code == 400
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_opening_the_confirmation_link_does_not_confirm(client, make_subscriber):
+    subscriber = make_subscriber()
+
+    response = client.get(f"/subscribe/confirm/{links.make_confirmation_token(subscriber)}/")
+
+    assert response.status_code == 200
+    assert b'method="post"' in response.content
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_confirming_needs_the_pages_csrf_token(make_subscriber):
+    from django.test import Client
+
+    subscriber = make_subscriber()
+    response = Client(enforce_csrf_checks=True).post(
+        f"/subscribe/confirm/{links.make_confirmation_token(subscriber)}/"
+    )
+
+    assert response.status_code == 403
     subscriber.refresh_from_db()
     assert subscriber.status == SubscriberStatus.PENDING
 
@@ -352,7 +386,7 @@ def test_unsubscribed_person_can_sign_up_again_with_double_opt_in(client, make_s
         django_settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION
     )
     [message] = mail.outbox
-    client.get(site_path(link_from_body(message.body, "/subscribe/confirm/")))
+    client.post(site_path(link_from_body(message.body, "/subscribe/confirm/")))
     subscriber.refresh_from_db()
     assert subscriber.status == SubscriberStatus.CONFIRMED
 
