@@ -270,6 +270,11 @@ def main():
         results["static"] = measure(f"http://{HOST}:{static_port}", ["/issue.html"], args)[
             "/issue.html"
         ]
+        with (work / "wrk.log").open("a") as log:
+            for attempt in ("first", "second"):
+                url = f"http://{HOST}:{proxy_port}{args.issue}"
+                with urllib.request.urlopen(url) as response:
+                    log.write(f"proxy, {attempt} request: {dict(response.headers)}\n")
         results["proxy"] = measure(f"http://{HOST}:{proxy_port}", [args.issue], args)[args.issue]
         nginx.stop()
         app.stop()
