@@ -239,7 +239,7 @@ def test_imported_people_confirm_and_give_consent_through_a_resent_link(
 
     [message] = mail.outbox
     link = next(word for word in message.body.split() if "/subscribe/confirm/" in word)
-    client.get(link.removeprefix(settings.SITE_URL))
+    client.post(link.removeprefix(settings.SITE_URL))
     ana.refresh_from_db()
     assert ana.status == SubscriberStatus.CONFIRMED
     assert ana.consent_given_at is not None
