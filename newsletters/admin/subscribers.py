@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import StreamingHttpResponse
@@ -333,10 +334,20 @@ class SubscriberAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def export_view(self, request):
-        """Every subscriber as CSV, streamed so a long list never sits in memory."""
+        """The subscribers the list shows (its filters and search apply) as
+        CSV, streamed so a long list never sits in memory."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        queryset = Subscriber.objects.order_by("pk")
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            self.message_user(
+                request,
+                _("The list's filters are not valid; nothing was exported."),
+                messages.ERROR,
+            )
+            return redirect(reverse("admin:newsletters_subscriber_changelist"))
+        queryset = changelist.get_queryset(request).order_by("pk")
         response = StreamingHttpResponse(csv_rows(queryset), content_type="text/csv")
         filename = f"subscribers-{timezone.localdate():%Y-%m-%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

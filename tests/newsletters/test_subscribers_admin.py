@@ -118,6 +118,32 @@ def test_export_defuses_spreadsheet_formulas(staff_client, make_subscriber, dang
 
 
 @pytest.mark.django_db
+def test_export_follows_the_lists_filters_and_search(staff_client, make_subscriber):
+    make_subscriber(email="ana@example.org", status=SubscriberStatus.CONFIRMED)
+    make_subscriber(email="ben@example.org", status=SubscriberStatus.CONFIRMED)
+    make_subscriber(email="cleo@example.org")
+
+    changelist = staff_client.get(CHANGELIST_URL + "?status__exact=confirmed")
+    assert EXPORT_URL + "?status__exact=confirmed" in changelist.content.decode()
+
+    confirmed = exported_rows(staff_client.get(EXPORT_URL + "?status__exact=confirmed"))
+    assert sorted(row[0] for row in confirmed[1:]) == ["ana@example.org", "ben@example.org"]
+    searched = exported_rows(staff_client.get(EXPORT_URL + "?status__exact=confirmed&q=ben"))
+    assert [row[0] for row in searched[1:]] == ["ben@example.org"]
+    assert len(exported_rows(staff_client.get(EXPORT_URL))) == 4
+
+
+@pytest.mark.django_db
+def test_export_with_broken_filters_says_so(staff_client, make_subscriber):
+    make_subscriber()
+
+    response = staff_client.get(EXPORT_URL + "?created_at__gte=not-a-date", follow=True)
+
+    assert response.status_code == 200
+    assert "nothing was exported" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_export_needs_the_view_permission(client, django_user_model, make_subscriber):
     make_subscriber()
     viewer = staff_with(django_user_model, client)
