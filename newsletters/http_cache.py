@@ -28,6 +28,7 @@ import math
 from datetime import datetime, time
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponseNotModified
 from django.utils import timezone
@@ -47,7 +48,7 @@ PRIVATE_CACHE_CONTROL = "private, no-store"
 
 PRIVATE_PATH_PREFIXES = ("/admin/", "/editor/", "/subscribe", "/unsubscribe", "/healthz")
 # Cookies whose bearer may see something of their own on a public page.
-PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
 
 PUBLICATIONS_KEY = "http-cache:publications:{version}"
 PUBLICATIONS_TIMEOUT = 24 * 60 * 60
@@ -129,11 +130,15 @@ def may_be_public(request):
 
 def not_modified(request, etag, last_modified):
     """Whether the visitor's copy is current. If-None-Match decides when sent
-    (RFC 9110, 13.2.2); If-Modified-Since only without it."""
+    (RFC 9110, 13.2.2); If-Modified-Since only without it.
+
+    "*" never matches: before the view runs nobody knows whether the page
+    exists. Last-Modified counts whole seconds, so a client that sends only
+    If-Modified-Since could keep a copy taken in the very second of a later
+    edit; browsers and nginx send the ETag as well.
+    """
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if if_none_match:
-        if if_none_match.strip() == "*":
-            return True
         wanted = etag.removeprefix("W/")
         return any(tag.removeprefix("W/") == wanted for tag in parse_etags(if_none_match))
     since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE") or "")
