@@ -362,6 +362,12 @@ class Worker:
                 self.retry_later(delivery, str(failure))
             logger.info("Delivery %s not sent: %s", delivery.pk, failure)
             return
+        except ValueError as error:
+            # The message cannot be built for this address (a line break in
+            # it, say): retrying would only fail again.
+            self.mark_failed(delivery, _("Not a usable address: %(error)s") % {"error": error})
+            logger.warning("Delivery %s not sent: %s", delivery.pk, error)
+            return
         self.mark_sent(delivery, message_id(delivery.issue_id, subscriber.pk))
 
     @staticmethod

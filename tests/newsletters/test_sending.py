@@ -432,3 +432,13 @@ def test_the_worker_writes_once_per_message_and_reads_per_batch(issue, sink):
     # The second send goes to the 20 from before too: 60 messages, not 20.
     many = queries_to_send(40, start=1000)
     assert many - few == 40
+
+
+def test_an_unusable_address_fails_its_delivery_and_not_the_worker(issue, sink):
+    make_subscribers(2)
+    broken = make_subscribers(1, start=50)[0]
+    Subscriber.objects.filter(pk=broken.pk).update(email="broken\n@example.net")
+    send = start_send(issue)
+    Worker(**FAST).run()
+    assert statuses(send) == {"sent": 2, "failed": 1}
+    assert "Not a usable address" in send.deliveries.get(subscriber=broken).last_error
