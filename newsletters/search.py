@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from guides.models import Guide
 from newsletters.models import Issue, Question, Section
+from newsletters.page_cache import cache_public_page
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
@@ -186,6 +187,9 @@ def search(query):
     return results
 
 
+# Readers arriving from one newsletter search for the same words; a repeated
+# query is served from the page cache until the next content edit.
+@cache_public_page(allowed_params=("q",))
 def search_view(request):
     query = clean_query(request.GET.get("q", ""))
     results = search(query) if query else []

@@ -116,3 +116,19 @@ def test_marks_whole_words_that_match(client):
     make_section(issue, title="Trade", body="<p>Small firms and their exports.</p>")
     html = search(client, "export").content.decode()
     assert "<mark>exports</mark>" in html
+
+
+def test_a_repeated_search_is_served_from_cache_until_content_changes(
+    client, django_assert_num_queries
+):
+    issue = make_issue()
+    section = make_section(issue, title="Digital trade", body="<p>Paperless trade.</p>")
+    first = search(client, "paperless").content.decode()
+    assert "Digital trade" in first
+
+    with django_assert_num_queries(0):
+        assert search(client, "paperless").content.decode() == first
+
+    section.title = "Paperless customs"
+    section.save()
+    assert "Paperless customs" in search(client, "paperless").content.decode()
