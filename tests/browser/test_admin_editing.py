@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from newsletters.models import Issue, IssueStatus
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PASSWORD = "browser-test-password-1"
 TYPED = "Small businesses drive trade in every region"

@@ -8,7 +8,7 @@ import pytest
 from newsletters.models import Subscriber, SubscriberStatus
 from tests.smtp import body_text, smtp_server  # noqa: F401  (fixture)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def link_in(message, fragment):

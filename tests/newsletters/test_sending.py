@@ -248,7 +248,7 @@ def test_deliveries_of_an_unpublished_issue_wait(issue, sink):
     assert statuses(send) == {"sent": 3}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_workers_never_send_a_message_twice(sink):
     if connection.vendor != "postgresql":
         pytest.skip("Concurrent workers need PostgreSQL's SKIP LOCKED; SQLite runs one worker.")

@@ -603,7 +603,7 @@ def test_arbitrary_text_in_any_field_never_causes_a_server_error(client, setting
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent writes")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_sign_ups_for_one_address_make_one_subscriber():
     attempts = 8
     barrier = threading.Barrier(attempts)
