@@ -79,11 +79,35 @@ class Sink:
         self.process.wait(timeout=10)
 
 
+def ensure_postgres_database(url):
+    """Create the PostgreSQL database named in `url` if the server lacks it
+    (bin/with-postgres starts an empty server)."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    server = {
+        "host": config["HOST"],
+        "port": config["PORT"] or 5432,
+        "user": config["USER"],
+        "password": config["PASSWORD"] or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
 def setup_django(database_dir):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = f"sqlite:///{database_dir}/send_bench.sqlite3"
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    ensure_postgres_database(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
