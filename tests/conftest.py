@@ -33,5 +33,23 @@ def staff_client(client, django_user_model):
     return client
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the tests that empty the database after all the others.
+
+    Transactional tests (browser tests behind a live server, concurrency
+    tests) end by flushing every table, which also removes what data
+    migrations created, such as the staff groups. Django runs them last for
+    that reason; this keeps that order whatever other plugins did to it.
+    """
+
+    def flushes_database(item):
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction"))
+        return transactional or "live_server" in getattr(item, "fixturenames", ())
+
+    items.sort(key=flushes_database)
+
+
 def pytest_report_header(config):
     return f"database: {settings.DATABASES['default']['ENGINE']}"
