@@ -29,8 +29,11 @@ The one case this cannot decide is a worker killed after the SMTP server
 accepted a message and before the SENT commit (the time of one UPDATE). That
 delivery is sent again: at most one duplicate per killed worker, never more,
 and it carries the same Message-ID (`<issue-N.sub-M@domain>`) as the first
-copy, so servers and mail clients that de-duplicate on it show it once.
-Everything else is sent exactly once.
+copy, so servers and mail clients that de-duplicate on it show it once. SMTP
+itself has the same kind of gap (RFC 1047): a connection lost after the
+server accepted a message but before its reply arrived looks like a failure,
+and the retry carries the same Message-ID too. Everything else is sent
+exactly once.
 
 Failures
 --------
