@@ -24,6 +24,15 @@ from guides.models import Guide
 from newsletters.models import Issue, Question, Section
 from newsletters.page_cache import cache_public_page
 
+# The fields searched. On PostgreSQL, the migration newsletters.*_search_indexes indexes
+# `SearchVector(*fields, config="english")` for sections and questions: the
+# index serves a search only while its expression is exactly the one
+# searched, so changing these needs a migration that replaces the index.
+SECTION_FIELDS = ("title", "body", "interviewee_name")
+QUESTION_FIELDS = ("question", "answer")
+GUIDE_FIELDS = ("title", "summary")
+SEARCH_CONFIG = "english"
+
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 MAX_RESULTS = 50
@@ -113,11 +122,14 @@ def _text_filter(fields, terms):
 
 
 def _full_text(queryset, fields, query):
-    vector = SearchVector(*fields, config="english")
-    search_query = SearchQuery(query, search_type="websearch", config="english")
+    vector = SearchVector(*fields, config=SEARCH_CONFIG)
+    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    # alias(), not annotate(): the document is matched (through the index)
+    # and ranked, never selected, so each match computes it once, for its rank.
     return (
-        queryset.annotate(document=vector, rank=SearchRank(vector, search_query))
+        queryset.alias(document=vector)
         .filter(document=search_query)
+        .annotate(rank=SearchRank(vector, search_query))
         .order_by("-rank")
     )
 
@@ -128,25 +140,27 @@ def _matching(queryset, fields, query, terms):
     return queryset.filter(_text_filter(fields, terms))
 
 
+def matching_sections(query, terms):
+    """Sections of published issues that match, best first, at most MAX_RESULTS."""
+    sections = Section.objects.filter(issue__in=Issue.objects.published())
+    return _matching(sections.select_related("issue"), SECTION_FIELDS, query, terms)[:MAX_RESULTS]
+
+
+def matching_questions(query, terms):
+    """Interview questions of published issues that match, best first."""
+    questions = Question.objects.filter(section__issue__in=Issue.objects.published())
+    questions = questions.select_related("section__issue")
+    return _matching(questions, QUESTION_FIELDS, query, terms)[:MAX_RESULTS]
+
+
 def search(query):
     """Results for `query` (already cleaned): sections first, then guides."""
     terms = query_terms(query)
     if not terms:
         return []
-    published = Issue.objects.published()
-    sections = _matching(
-        Section.objects.filter(issue__in=published).select_related("issue"),
-        ["title", "body", "interviewee_name"],
-        query,
-        terms,
-    )[:MAX_RESULTS]
-    questions = _matching(
-        Question.objects.filter(section__issue__in=published).select_related("section__issue"),
-        ["question", "answer"],
-        query,
-        terms,
-    )[:MAX_RESULTS]
-    guides = _matching(Guide.objects.select_related("topic"), ["title", "summary"], query, terms)[
+    sections = matching_sections(query, terms)
+    questions = matching_questions(query, terms)
+    guides = _matching(Guide.objects.select_related("topic"), GUIDE_FIELDS, query, terms)[
         :MAX_RESULTS
     ]
 

@@ -1,10 +1,18 @@
 """Search across published sections, interview questions and guides."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from newsletters.models import SectionKind
-from newsletters.search import MAX_QUERY_LENGTH, clean_query, highlight
+from newsletters.search import (
+    MAX_QUERY_LENGTH,
+    clean_query,
+    highlight,
+    matching_questions,
+    matching_sections,
+    query_terms,
+)
 from tests.factories import make_guide, make_issue, make_question, make_section
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +140,29 @@ def test_a_repeated_search_is_served_from_cache_until_content_changes(
     section.title = "Paperless customs"
     section.save()
     assert "Paperless customs" in search(client, "paperless").content.decode()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="full-text indexes exist on PostgreSQL only; other databases match words with LIKE",
+)
+@pytest.mark.parametrize(
+    ("matching", "index"),
+    [
+        (matching_sections, "newsletters_section_search"),
+        (matching_questions, "newsletters_question_search"),
+    ],
+)
+def test_full_text_search_finds_matches_through_its_index(matching, index):
+    issue = make_issue()
+    interview = make_section(issue, kind=SectionKind.INTERVIEW, body="<p>Digital trade.</p>")
+    make_question(interview, question="How do traders export?", answer="<p>Online.</p>")
+    with connection.cursor() as cursor:
+        # With a handful of rows, scanning the table (or looking up each
+        # section's questions) is cheaper; forbid both, so the plan shows
+        # whether the index can serve the query at all (an index on an
+        # expression other than the one searched cannot).
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_nestloop = off")
+    plan = matching("trade OR export", query_terms("trade OR export")).explain()
+    assert f"Bitmap Index Scan on {index}" in plan, plan
