@@ -85,14 +85,18 @@ def publication_times(version):
     if times is None:
         from newsletters.models import Issue, IssueStatus
 
+        # Both from one query: every published issue's time, split at now as
+        # Issue.objects.published() splits them (a published issue always
+        # has a time). Each page rendered after an edit needs these first.
         now = timezone.now()
-        latest = Issue.objects.published().order_by("-published_at")
-        latest = latest.values_list("published_at", flat=True).first()
-        scheduled = Issue.objects.filter(status=IssueStatus.PUBLISHED, published_at__gt=now)
-        scheduled = scheduled.values_list("published_at", flat=True)
+        moments = Issue.objects.filter(status=IssueStatus.PUBLISHED).values_list(
+            "published_at", flat=True
+        )
+        moments = [moment for moment in moments if moment is not None]
+        latest = max((moment for moment in moments if moment <= now), default=None)
         times = (
             latest.timestamp() if latest else 0.0,
-            sorted(moment.timestamp() for moment in scheduled),
+            sorted(moment.timestamp() for moment in moments if moment > now),
         )
         cache.set(key, times, PUBLICATIONS_TIMEOUT)
     return times
