@@ -37,25 +37,30 @@ class IssueQuerySet(models.QuerySet):
         sections with their questions and links, and the issue's guides and
         organizations, each in display order. Narrow it first (published(),
         or the admin's own queryset for a preview)."""
-        return self.prefetch_related(
-            models.Prefetch(
-                "sections",
-                queryset=Section.objects.select_related("signatory_economy")
-                .prefetch_related(
-                    models.Prefetch("questions", queryset=Question.objects.order_by("order", "pk")),
-                    models.Prefetch("links", queryset=SectionLink.objects.order_by("order", "pk")),
-                )
-                .order_by("order", "pk"),
-            ),
-            models.Prefetch(
-                "featured_guides",
-                queryset=Guide.objects.select_related("topic").order_by("audience", "title"),
-            ),
-            models.Prefetch(
-                "featured_organizations",
-                queryset=NetworkOrganization.objects.order_by("display_order", "name"),
-            ),
-        )
+        return self.prefetch_related(*issue_page_prefetches())
+
+
+def issue_page_prefetches():
+    """The prefetches of `IssueQuerySet.for_issue_page()`, for issues already
+    loaded (`prefetch_related_objects()`). Fresh objects on every call, as
+    Django adjusts a Prefetch while it runs."""
+    return [
+        models.Prefetch(
+            "sections",
+            queryset=Section.objects.select_related("signatory_economy")
+            .prefetch_related(
+                models.Prefetch("questions", queryset=Question.objects.order_by("order", "pk")),
+                models.Prefetch("links", queryset=SectionLink.objects.order_by("order", "pk")),
+            )
+            .order_by("order", "pk"),
+        ),
+        # Neither the page nor the email shows a guide's topic.
+        models.Prefetch("featured_guides", queryset=Guide.objects.order_by("audience", "title")),
+        models.Prefetch(
+            "featured_organizations",
+            queryset=NetworkOrganization.objects.order_by("display_order", "name"),
+        ),
+    ]
 
 
 class Issue(models.Model):

@@ -12,10 +12,13 @@ from io import BytesIO
 from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 from PIL import Image, UnidentifiedImageError
 
@@ -23,7 +26,7 @@ from guides.models import Audience
 from network.models import MemberEconomy
 from network.views import officers
 from newsletters.models import Issue, Meeting, MeetingKind, Section
-from newsletters.models.issues import Listing
+from newsletters.models.issues import Listing, issue_page_prefetches
 from newsletters.page_cache import cache_public_page
 
 logger = logging.getLogger(__name__)
@@ -70,22 +73,31 @@ def thumbnail(image_field, width):
     return Thumbnail(storage.url(thumb_name), thumb_width, thumb_height)
 
 
-def with_neighbours(issues):
-    """Annotate each issue with the slug and title of the published issues
-    before and after it, so the issue page links to them without queries."""
-    published = Issue.objects.published()
-    previous = published.filter(published_at__lt=OuterRef("published_at")).order_by(
-        "-published_at", "-pk"
-    )
-    following = published.filter(published_at__gt=OuterRef("published_at")).order_by(
-        "published_at", "pk"
-    )
-    return issues.annotate(
-        previous_slug=Subquery(previous.values("slug")[:1]),
-        previous_title=Subquery(previous.values("title")[:1]),
-        next_slug=Subquery(following.values("slug")[:1]),
-        next_title=Subquery(following.values("title")[:1]),
-    )
+def set_neighbours(issue, published):
+    """Give `issue` the slug and title of the published issues before and
+    after it (previous_slug, previous_title, next_slug, next_title), so the
+    issue page links to them without queries.
+
+    `published` is every published issue, ordered by publication time then
+    pk: one cheap query, where a subquery per link cost more to build than
+    the rest of the issue's query.
+    """
+    previous = following = None
+    if issue.published_at is not None:
+        for other in published:
+            if other.published_at < issue.published_at:
+                previous = other
+            elif other.published_at > issue.published_at:
+                following = other
+                break
+    issue.previous_slug = previous.slug if previous else None
+    issue.previous_title = previous.title if previous else None
+    issue.next_slug = following.slug if following else None
+    issue.next_title = following.title if following else None
+
+
+def published_in_order():
+    return Issue.objects.published().order_by("published_at", "pk")
 
 
 def guide_table(guides):
@@ -100,6 +112,21 @@ def guide_table(guides):
     return list(zip(msmes, policymakers, strict=True))
 
 
+def label_dates(meetings):
+    """Give each meeting its date as the page prints it: `date_iso`
+    ("2022-07-05") and `date_label`, the same text as the template filter
+    `date:"j F Y"` ("5 July 2022"). The lists can hold dozens of meetings,
+    and the filter looks up the format and translates the month anew for
+    every one; here each month's name is translated once."""
+    months = {}
+    for meeting in meetings:
+        day = meeting.date
+        if day.month not in months:
+            months[day.month] = str(MONTHS[day.month])
+        meeting.date_iso = day.isoformat()
+        meeting.date_label = f"{day.day} {months[day.month]} {day.year:04d}"
+
+
 def listing_data(issue, listings):
     """The data lists the issue's sections ask for, each loaded only if asked."""
     data = {}
@@ -112,6 +139,7 @@ def listing_data(issue, listings):
         meetings = list(
             Meeting.objects.upcoming(reference) | Meeting.objects.past_events(reference)
         )
+        label_dates(meetings)
         data["upcoming_meetings"] = [m for m in meetings if m.kind == MeetingKind.MEETING]
         data["past_events"] = [m for m in meetings if m.kind == MeetingKind.EVENT]
     if Listing.NEW_GUIDES in listings:
@@ -131,7 +159,7 @@ def issue_page_context(issue):
     """Everything the issue template needs, for a published issue or a draft.
 
     Works on any issue; fetched through `Issue.objects.for_issue_page()` (and
-    `with_neighbours()`) it costs a fixed number of queries.
+    `set_neighbours()`) it costs a fixed number of queries.
     """
     sections = list(issue.sections.all())
     children = defaultdict(list)
@@ -143,16 +171,17 @@ def issue_page_context(issue):
             children[section.parent_id].append(section)
         section.portrait_thumbnail = thumbnail(section.portrait, PORTRAIT_WIDTH)
         section.image_thumbnail = thumbnail(section.image, SECTION_IMAGE_WIDTH)
-    for section in top_level:
+    for section in sections:
+        # Sections nest one level only; children get the same (empty) lists,
+        # so templates never look up a missing attribute (a slow miss).
         kids = children.get(section.pk, [])
         section.boxes = [kid for kid in kids if kid.is_box]
         section.subsections = [kid for kid in kids if not kid.is_box]
     if not hasattr(issue, "previous_slug"):
-        annotated = with_neighbours(Issue.objects.filter(pk=issue.pk)).values(
-            "previous_slug", "previous_title", "next_slug", "next_title"
-        )
-        for name, value in (annotated.first() or {}).items():
-            setattr(issue, name, value)
+        published = []
+        if issue.published_at is not None:
+            published = published_in_order().only("published_at", "slug", "title")
+        set_neighbours(issue, published)
     return {
         "issue": issue,
         "sections": top_level,
@@ -217,8 +246,19 @@ class IssueDetailView(DetailView):
     template_name = "newsletters/issue_detail.html"
     context_object_name = "issue"
 
-    def get_queryset(self):
-        return with_neighbours(Issue.objects.published().for_issue_page())
+    def get_object(self, queryset=None):
+        # One query finds the issue and its neighbours: every published issue,
+        # whole (an issue row is small), in order.
+        published = list(published_in_order())
+        issue = next((each for each in published if each.slug == self.kwargs["slug"]), None)
+        if issue is None:
+            raise Http404(
+                _("No %(verbose_name)s found matching the query")
+                % {"verbose_name": Issue._meta.verbose_name}
+            )
+        set_neighbours(issue, published)
+        prefetch_related_objects([issue], *issue_page_prefetches())
+        return issue
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
