@@ -109,6 +109,10 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead logging lets the site read while the send worker writes.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+
 # A shared cache (Redis, Memcached) makes page caches and rate limits hold
 # across app servers; the default is per-process memory.
 CACHES = {

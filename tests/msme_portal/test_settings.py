@@ -13,6 +13,7 @@ PRINT_SETTINGS = (
     "db = settings.DATABASES['default']; "
     "print(json.dumps({'engine': db['ENGINE'], 'name': str(db['NAME']), "
     "'host': db.get('HOST'), 'port': db.get('PORT'), 'debug': settings.DEBUG, "
+    "'options': db.get('OPTIONS', {}), "
     "'ssl_redirect': settings.SECURE_SSL_REDIRECT, 'hsts': settings.SECURE_HSTS_SECONDS, "
     "'email_backend': settings.EMAIL_BACKEND, 'email_host': settings.EMAIL_HOST, "
     "'email_port': settings.EMAIL_PORT}))"
@@ -64,6 +65,7 @@ def test_default_database_is_sqlite_under_var():
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["name"] == str(ROOT / "var" / "db.sqlite3")
+    assert "journal_mode=WAL" in values["options"]["init_command"]
 
 
 def test_production_defaults_are_secure_and_ssl_redirect_can_be_turned_off():
