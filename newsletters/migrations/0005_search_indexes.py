@@ -42,7 +42,6 @@ def remove_search_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("newsletters", "0004_sending"),
     ]
