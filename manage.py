@@ -3,11 +3,18 @@
 
 import os
 import sys
+from pathlib import Path
+
+# The signing key `make run` generated for this checkout, if there is one, so
+# local commands work without exporting it. Servers set their own key.
+LOCAL_SECRET_KEY_FILE = Path(__file__).resolve().parent / "var" / "secret_key"
 
 
 def main():
     """Run administrative tasks."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "msme_portal.settings")
+    if LOCAL_SECRET_KEY_FILE.exists():
+        os.environ.setdefault("DJANGO_SECRET_KEY_FILE", str(LOCAL_SECRET_KEY_FILE))
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:

@@ -32,10 +32,13 @@ def env_list(name, default=""):
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY and os.environ.get("DJANGO_SECRET_KEY_FILE"):
+    SECRET_KEY = Path(os.environ["DJANGO_SECRET_KEY_FILE"]).read_text().strip()
 if not SECRET_KEY:
     raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY is not set. Set it to a long random value "
-        "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))'). "
+        "DJANGO_SECRET_KEY is not set. Set it (or DJANGO_SECRET_KEY_FILE, a file holding "
+        "it) to a long random value, for example: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'. "
         "`make run` generates one for local use in var/secret_key."
     )
 

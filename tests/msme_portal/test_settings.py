@@ -45,6 +45,33 @@ def test_missing_secret_key_refuses_to_start_with_a_clear_message():
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+def test_secret_key_can_come_from_a_file(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("from-a-file-" + "k" * 40 + "\n")
+    code = "import django; from django.conf import settings; print(settings.SECRET_KEY)"
+    result = run_with_env(code, DJANGO_SECRET_KEY_FILE=str(key_file))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "from-a-file-" + "k" * 40
+
+
+def test_manage_py_uses_the_key_make_run_generated_and_only_that():
+    key_file = ROOT / "var" / "secret_key"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if key_file.exists():
+        assert result.returncode == 0, result.stderr
+    else:
+        assert result.returncode != 0
+        assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
 def test_database_url_is_honoured():
     result = run_with_env(
         PRINT_SETTINGS,
