@@ -227,6 +227,13 @@ class SubscriberAdmin(admin.ModelAdmin):
             )
         return actions
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # Someone typed in by staff has not consented through our form;
+            # they do so by confirming, like anyone else.
+            obj.consent_source = ConsentSource.ADMIN
+        super().save_model(request, obj, form, change)
+
     def delete_model(self, request, obj):
         with transaction.atomic():
             super().delete_model(request, obj)

@@ -44,6 +44,7 @@ class SubscriberLanguage(models.TextChoices):
 class ConsentSource(models.TextChoices):
     FORM = "form", _("Sign-up form")
     IMPORT = "import", _("Staff import, consent given elsewhere")
+    ADMIN = "admin", _("Added by staff; consent given on confirmation")
 
 
 class SignUpOutcome(models.TextChoices):

@@ -411,3 +411,17 @@ def test_subscriber_permissions_migration_runs_both_ways_without_the_groups():
     publishers = Group.objects.get(name="Publishers")
     assert publishers.permissions.filter(content_type__model="subscriber").count() == 3
     assert apps.get_app_config("newsletters").models_module is not None
+
+
+@pytest.mark.django_db
+def test_a_subscriber_added_by_staff_is_recorded_as_such_and_waits_for_confirmation(staff_client):
+    response = staff_client.post(
+        "/admin/newsletters/subscriber/add/",
+        {"email": "typed.in@example.org", "language": "en"},
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    subscriber = Subscriber.objects.get()
+    assert subscriber.consent_source == ConsentSource.ADMIN
+    assert subscriber.status == SubscriberStatus.PENDING
+    assert subscriber.consent_given_at is None
