@@ -1,9 +1,10 @@
 """Write the built-in content to the database, as often as asked.
 
-Register rows (member economies, officers, Network organizations, topics,
-guides, meetings) are found by their natural key and created only when
-missing: rows that exist are never changed, since staff may have corrected
-them. The demo issue is created when its slug is free; once it exists it is
+Each register (member economies, officers, Network organizations, guides
+with their topics, meetings) is seeded only while it is empty: once it has
+rows it is the Secretariat's, and matching the demo's rows by name would
+bring back anything staff renamed (say "Turkey" to "Türkiye") beside its new
+name. The demo issue is created when its slug is free; once it exists it is
 the Secretariat's to edit and is kept as it is, unless `reset` asks for it to
 be deleted and created again from the data.
 """
@@ -83,92 +84,95 @@ class DemoLoader:
         self.tallies.append(tally)
         return tally
 
+    def _seeded_already(self, model, rows, tally):
+        """True (and every row counted as kept) if `model` has rows already."""
+        if not model.objects.exists():
+            return False
+        tally.kept = len(rows)
+        for _ in rows:
+            self.tick()
+        return True
+
     def load_economies(self):
         tally = self._tally("Member economies")
-        if MemberEconomy.objects.exists():
-            # The list is the Secretariat's once it exists: adding the demo's
-            # names again would bring back an economy staff renamed (say
-            # "Turkey" to "Türkiye") and inflate the Group's size.
-            tally.kept = len(network.ECONOMIES)
-            for _ in network.ECONOMIES:
-                self.tick()
+        if self._seeded_already(MemberEconomy, network.ECONOMIES, tally):
             return
         for name, sort_name, joined_on in network.ECONOMIES:
             is_eu = name == network.EUROPEAN_UNION
-            _, created = MemberEconomy.objects.get_or_create(
+            MemberEconomy.objects.create(
                 name=name,
-                defaults={
-                    "sort_name": sort_name,
-                    "joined_on": joined_on,
-                    "is_european_union": is_eu,
-                    "eu_member_states": network.EU_MEMBER_STATES if is_eu else None,
-                },
+                sort_name=sort_name,
+                joined_on=joined_on,
+                is_european_union=is_eu,
+                eu_member_states=network.EU_MEMBER_STATES if is_eu else None,
             )
-            tally.count(created)
+            tally.count(created=True)
             self.tick()
 
     def load_officers(self):
         tally = self._tally("Coordinators and chairs")
+        if self._seeded_already(GroupOfficer, network.OFFICERS, tally):
+            return
         for name, role, economy_name, term_start, term_end in network.OFFICERS:
             economy = MemberEconomy.objects.filter(name=economy_name).first()
             if economy is None:  # renamed or removed by staff: leave officers to them
                 tally.kept += 1
                 self.tick()
                 continue
-            _, created = GroupOfficer.objects.get_or_create(
-                name=name,
-                role=role,
-                defaults={
-                    "economy": economy,
-                    "term_start": term_start,
-                    "term_end": term_end,
-                },
+            GroupOfficer.objects.create(
+                name=name, role=role, economy=economy, term_start=term_start, term_end=term_end
             )
-            tally.count(created)
+            tally.count(created=True)
             self.tick()
 
     def load_organizations(self):
         tally = self._tally("Network organizations")
+        if self._seeded_already(NetworkOrganization, network.ORGANIZATIONS, tally):
+            return
         for position, (name, acronym, kind, website) in enumerate(network.ORGANIZATIONS, 1):
-            _, created = NetworkOrganization.objects.get_or_create(
+            NetworkOrganization.objects.create(
                 name=name,
-                defaults={
-                    "acronym": acronym,
-                    "kind": kind,
-                    "website": website,
-                    "joined_on": network.NETWORK_LAUNCHED_ON,
-                    "display_order": position,
-                },
+                acronym=acronym,
+                kind=kind,
+                website=website,
+                joined_on=network.NETWORK_LAUNCHED_ON,
+                display_order=position,
             )
-            tally.count(created)
+            tally.count(created=True)
             self.tick()
 
     def load_guides(self):
-        tally = self._tally("Guide topics")
+        topic_tally = self._tally("Guide topics")
+        guide_tally = self._tally("Guides")
+        if Guide.objects.exists() or Topic.objects.exists():
+            # Guides need their topics: the two are seeded together or not at all.
+            topic_tally.kept, guide_tally.kept = len(guides.TOPICS), len(guides.GUIDES)
+            for _ in range(len(guides.TOPICS) + len(guides.GUIDES)):
+                self.tick()
+            return
         topics = {}
         for name, slug in guides.TOPICS:
-            topics[slug], created = Topic.objects.get_or_create(name=name, defaults={"slug": slug})
-            tally.count(created)
+            topics[slug] = Topic.objects.create(name=name, slug=slug)
+            topic_tally.count(created=True)
             self.tick()
-        tally = self._tally("Guides")
         for title, audience, topic, url in guides.GUIDES:
-            _, created = Guide.objects.get_or_create(
+            Guide.objects.create(
                 title=title,
                 audience=audience,
-                defaults={"topic": topics[topic], "url": url, "added_on": guides.ADDED_ON},
+                topic=topics[topic],
+                url=url,
+                added_on=guides.ADDED_ON,
             )
-            tally.count(created)
+            guide_tally.count(created=True)
             self.tick()
 
     def load_meetings(self):
         tally = self._tally("Meetings and events")
+        if self._seeded_already(Meeting, summer_2022.MEETINGS, tally):
+            return
         for kind, day, title, recording_url in summer_2022.MEETINGS:
-            _, created = Meeting.objects.get_or_create(
-                date=day,
-                title=title,
-                defaults={"kind": kind, "recording_url": recording_url},
-            )
-            tally.count(created)
+            Meeting.objects.create(date=day, title=title, kind=kind, recording_url=recording_url)
+            tally.count(created=True)
             self.tick()
 
     def load_issue(self):

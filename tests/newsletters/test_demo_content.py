@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.db.models.functions import Upper
 
 from guides.models import Guide, Topic
 from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
@@ -231,8 +232,13 @@ def test_staff_edits_survive_a_second_load_and_reset_restores_the_issue(issue):
     assert MemberEconomy.objects.count() == 68
 
 
-def test_a_renamed_economy_is_not_added_again(issue):
+def test_renamed_register_rows_are_not_added_again(issue):
     MemberEconomy.objects.filter(name="Turkey").update(name="Türkiye", sort_name="Turkiye")
+    NetworkOrganization.objects.filter(acronym="ITC").update(name="ITC (renamed)")
+    Guide.objects.filter(title="Exchange Rates").update(title="Exchange rates")
+    Topic.objects.update(name=Upper("name"))
+    Meeting.objects.filter(date=date(2022, 7, 15)).update(title="Meeting of the Group")
+    counts = {model: model.objects.count() for model in (NetworkOrganization, Guide, Meeting)}
 
     call_command("load_demo")
     call_command("load_demo", "--reset")
@@ -240,6 +246,8 @@ def test_a_renamed_economy_is_not_added_again(issue):
     assert not MemberEconomy.objects.filter(name="Turkey").exists()
     assert MemberEconomy.objects.count() == 68
     assert MemberEconomy.objects.group_size() == 94
+    assert {model: model.objects.count() for model in counts} == counts
+    assert not Guide.objects.filter(title="Exchange Rates").exists()
 
 
 def test_loading_with_reset_into_an_empty_database_creates_everything():
