@@ -194,7 +194,7 @@ def test_tampered_confirmation_link_is_refused(client, make_subscriber, mangle):
     subscriber = make_subscriber()
     token = mangle(links.make_confirmation_token(subscriber))
 
-    response = client.get(f"/subscribe/confirm/{token}/")
+    response = client.post(f"/subscribe/confirm/{token}/")
 
     assert response.status_code == 400
     assert b"This confirmation link does not work" in response.content
@@ -255,7 +255,7 @@ def test_link_checkers_head_request_does_not_confirm(client, make_subscriber):
 def test_old_confirmation_link_does_not_undo_an_unsubscription(client, make_subscriber):
     subscriber = make_subscriber(status=SubscriberStatus.UNSUBSCRIBED)
 
-    response = client.get(f"/subscribe/confirm/{links.make_confirmation_token(subscriber)}/")
+    response = client.post(f"/subscribe/confirm/{links.make_confirmation_token(subscriber)}/")
 
     assert response.status_code == 410
     assert b"You have unsubscribed" in response.content
@@ -270,7 +270,7 @@ def test_link_stops_working_when_the_address_changes(client, make_subscriber):
     subscriber.email = "new@example.org"
     subscriber.save()
 
-    response = client.get(f"/subscribe/confirm/{token}/")
+    response = client.post(f"/subscribe/confirm/{token}/")
 
     assert response.status_code == 400
     subscriber.refresh_from_db()
@@ -660,6 +660,7 @@ def test_arbitrary_tokens_get_a_clear_answer_never_a_server_error(client, token)
     quoted = quote(token, safe="")
 
     confirm = client.get(f"/subscribe/confirm/{quoted}/")
+    confirm_post = client.post(f"/subscribe/confirm/{quoted}/")
     unsubscribe = client.post(
         f"/unsubscribe/{quoted}/",
         data="List-Unsubscribe=One-Click",
@@ -667,6 +668,7 @@ def test_arbitrary_tokens_get_a_clear_answer_never_a_server_error(client, token)
     )
 
     assert confirm.status_code in (400, 404)
+    assert confirm_post.status_code in (400, 404)
     assert unsubscribe.status_code in (400, 404)
 
 
