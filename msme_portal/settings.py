@@ -100,6 +100,12 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only the issue page's article: see msme_portal/jinja2.py.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "msme_portal.jinja2.environment"},
+    },
 ]
 
 WSGI_APPLICATION = "msme_portal.wsgi.application"

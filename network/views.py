@@ -1,7 +1,9 @@
 """Public pages of the register: member economies and the Network."""
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
 from network.models import GroupOfficer, MemberEconomy, NetworkOrganization, OrganizationKind
@@ -22,6 +24,14 @@ def officers():
     return current, previous
 
 
+def render_officers(current, previous):
+    """The officers' list as HTML, shared by the member list and the issue
+    page's members box (a Jinja2 template, as the issue's article is)."""
+    context = {"current_officers": current, "previous_officers": previous}
+    # Jinja2 escaped every value (autoescape is on).
+    return mark_safe(render_to_string("network/officers.html", context, using="jinja2"))  # noqa: S308
+
+
 @cache_public_page
 def member_list(request):
     members = list(MemberEconomy.objects.all())
@@ -36,6 +46,7 @@ def member_list(request):
         "group_size": MemberEconomy.objects.group_size(),
         "current_officers": current_officers,
         "previous_officers": previous_officers,
+        "officers_html": render_officers(current_officers, previous_officers),
     }
     return render(request, "network/member_list.html", context)
 

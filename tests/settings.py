@@ -2,6 +2,8 @@
 
 import os
 
+import jinja2
+
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-" + "x" * 40)
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
@@ -9,7 +11,7 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from msme_portal.settings import *  # noqa: F403
-from msme_portal.settings import BASE_DIR, STORAGES
+from msme_portal.settings import BASE_DIR, STORAGES, TEMPLATES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -29,3 +31,12 @@ CACHES = {
         "LOCATION": "tests",
     }
 }
+
+# A misspelt variable in a Jinja2 template fails the tests instead of
+# printing nothing (production keeps Jinja2's lenient default).
+TEMPLATES = [
+    template
+    if template["BACKEND"] != "django.template.backends.jinja2.Jinja2"
+    else {**template, "OPTIONS": {**template["OPTIONS"], "undefined": jinja2.StrictUndefined}}
+    for template in TEMPLATES
+]

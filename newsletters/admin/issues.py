@@ -312,8 +312,7 @@ class IssueAdmin(admin.ModelAdmin):
         view = IssueDetailView()
         view.setup(request, slug=issue.slug)
         view.object = issue
-        context = view.get_context_data(object=issue)
-        context["is_preview"] = True
+        context = view.get_context_data(object=issue, is_preview=True)
         response = TemplateResponse(request, view.get_template_names(), context)
         response.render()
         response["Cache-Control"] = "private, no-store"

@@ -360,9 +360,9 @@ class IssueEmail:
                 "answer": email_html(item.answer, base),
                 "text_answer": html_to_text(item.answer, base),
             }
-            for item in section.questions.all()
+            for item in section.question_list
         ]
-        section.email_links = list(section.links.all())
+        section.email_links = section.link_list
 
     def rendered(self, language=None):
         language = language or settings.LANGUAGE_CODE

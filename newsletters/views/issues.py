@@ -15,17 +15,19 @@ from django.core.files.base import ContentFile
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 from PIL import Image, UnidentifiedImageError
 
 from guides.models import Audience
 from network.models import MemberEconomy
-from network.views import officers
-from newsletters.models import Issue, Meeting, MeetingKind, Section
+from network.views import officers, render_officers
+from newsletters.models import Issue, Meeting, MeetingKind, Question, Section, SectionLink
 from newsletters.models.issues import Listing, issue_page_prefetches
 from newsletters.page_cache import cache_public_page
 
@@ -152,6 +154,7 @@ def listing_data(issue, listings):
         # already loaded rather than one more query.
         data["group_size"] = sum(economy.counts_as for economy in data["members"])
         data["current_officers"], data["previous_officers"] = officers()
+        data["officers_html"] = render_officers(data["current_officers"], data["previous_officers"])
     return data
 
 
@@ -159,12 +162,21 @@ def issue_page_context(issue):
     """Everything the issue template needs, for a published issue or a draft.
 
     Works on any issue; fetched through `Issue.objects.for_issue_page()` (and
-    `set_neighbours()`) it costs a fixed number of queries.
+    `set_neighbours()`) it costs a fixed number of queries. Each section gets
+    `question_list` and `link_list`, in display order, and its `subsections`
+    and `boxes`.
     """
     sections = list(issue.sections.all())
+    questions, links = defaultdict(list), defaultdict(list)
+    for question in Question.objects.filter(section__issue=issue).order_by("order", "pk"):
+        questions[question.section_id].append(question)
+    for link in SectionLink.objects.filter(section__issue=issue).order_by("order", "pk"):
+        links[link.section_id].append(link)
     children = defaultdict(list)
     top_level = []
     for section in sections:
+        section.question_list = questions.get(section.pk, [])
+        section.link_list = links.get(section.pk, [])
         if section.parent_id is None:
             top_level.append(section)
         else:
@@ -188,6 +200,18 @@ def issue_page_context(issue):
         "cover": thumbnail(issue.cover_image, COVER_WIDTH),
         "listings": listing_data(issue, {section.listing for section in sections}),
     }
+
+
+def render_issue_article(context):
+    """The issue's article (masthead to pager) as HTML, from Jinja2: see
+    msme_portal/jinja2.py for why this part of the page is not rendered by
+    the Django template engine. `context` is `issue_page_context()`'s, plus
+    `is_preview`."""
+    # Jinja2 escaped every value (autoescape is on); rich text was sanitized
+    # when it was saved.
+    return mark_safe(  # noqa: S308
+        render_to_string("newsletters/issue_article.html", context, using="jinja2")
+    )
 
 
 def today(request):
@@ -263,4 +287,6 @@ class IssueDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(issue_page_context(self.object))
+        context.setdefault("is_preview", False)  # The admin's preview passes True.
+        context["article"] = render_issue_article(context)
         return context

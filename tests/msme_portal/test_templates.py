@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE_DIRS = [ROOT / "templates", *ROOT.glob("*/templates")]
+TEMPLATE_DIRS = [ROOT / "templates", *ROOT.glob("*/templates"), *ROOT.glob("*/jinja2")]
 
 # src/href attributes, CSS url() and @import that point at another host.
 EXTERNAL_RESOURCE = re.compile(

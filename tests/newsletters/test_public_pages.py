@@ -182,6 +182,35 @@ def test_issue_page_escapes_plain_fields(client):
     assert "<b>bold</b>" not in html
 
 
+def test_issue_article_escapes_every_plain_field(client):
+    """The article is a Jinja2 template: its autoescaping covers sections,
+    interviews, links and every list, not just the masthead."""
+    issue = make_issue(title="Escaping")
+    members = make_section(issue, title="<i>Members</i>", listing=Listing.MEMBERS)
+    interview = make_section(
+        issue, parent=members, kind=SectionKind.INTERVIEW, interviewee_name="<u>Ada</u>"
+    )
+    make_question(interview, question="Why <script>?")
+    make_link(members, label="<b>Read</b>")
+    make_economy(name="Côte d'Ivoire & <Friends>")
+    make_officer(name="<em>Chair</em>")
+    html = client.get(issue.get_absolute_url()).content.decode()
+    for raw in ["<i>Members</i>", "<u>Ada</u>", "Why <script>?", "<b>Read</b>", "<Friends>"]:
+        assert raw not in html
+    assert "&lt;i&gt;Members&lt;/i&gt;" in html
+    assert "Why &lt;script&gt;?" in html
+    assert "Côte d&#39;Ivoire &amp; &lt;Friends&gt;" in html
+    assert "&lt;em&gt;Chair&lt;/em&gt;" in html
+
+
+def test_officers_show_their_terms_on_the_issue_and_the_member_list(client):
+    issue = full_issue(sections=1, boxes=0)
+    for url in (issue.get_absolute_url(), reverse("network:member_list")):
+        html = client.get(url).content.decode()
+        assert "Current Coordinator" in html and "(since 2020)" in html, url
+        assert "Previous chair</dt>" in html and "(2018–2020)" in html, url
+
+
 def test_portrait_and_section_image_get_thumbnails_with_sizes(client):
     issue = make_issue()
     section = make_section(
