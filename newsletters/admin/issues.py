@@ -306,7 +306,7 @@ class IssueAdmin(admin.ModelAdmin):
 
     def preview_view(self, request, object_id):
         """The issue, whatever its status, rendered by the public page's own view."""
-        issue = get_object_or_404(Issue.objects.for_issue_page(), pk=object_id)
+        issue = get_object_or_404(Issue, pk=object_id)
         if not self.has_view_or_change_permission(request, issue):
             raise PermissionDenied
         view = IssueDetailView()

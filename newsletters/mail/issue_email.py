@@ -326,9 +326,9 @@ class IssueEmail:
 
     @classmethod
     def for_issue(cls, issue):
-        """Loads the issue with everything the email shows, in fixed queries."""
+        """The email of `issue` (an Issue or its pk), freshly loaded."""
         pk = issue.pk if isinstance(issue, Issue) else issue
-        return cls(Issue.objects.for_issue_page().get(pk=pk))
+        return cls(Issue.objects.get(pk=pk))
 
     def context(self):
         if self._context is None:

@@ -32,35 +32,6 @@ class IssueQuerySet(models.QuerySet):
         publication time has come (a future time means scheduled)."""
         return self.filter(status=IssueStatus.PUBLISHED, published_at__lte=timezone.now())
 
-    def for_issue_page(self):
-        """What the issue page shows of the issue itself, in a fixed number
-        of queries: its sections, guides and organizations, each in display
-        order. Narrow it first (published(),
-        or the admin's own queryset for a preview)."""
-        return self.prefetch_related(*issue_page_prefetches())
-
-
-def issue_page_prefetches():
-    """The prefetches of `IssueQuerySet.for_issue_page()`, for issues already
-    loaded (`prefetch_related_objects()`). Fresh objects on every call, as
-    Django adjusts a Prefetch while it runs.
-
-    The sections' questions and links are not prefetched here: a nested
-    prefetch filters a queryset per section, and the issue page loads them
-    for all its sections at once (`issue_page_context()`)."""
-    return [
-        models.Prefetch(
-            "sections",
-            queryset=Section.objects.select_related("signatory_economy").order_by("order", "pk"),
-        ),
-        # Neither the page nor the email shows a guide's topic.
-        models.Prefetch("featured_guides", queryset=Guide.objects.order_by("audience", "title")),
-        models.Prefetch(
-            "featured_organizations",
-            queryset=NetworkOrganization.objects.order_by("display_order", "name"),
-        ),
-    ]
-
 
 class Issue(models.Model):
     title = models.CharField(_("title"), max_length=150, help_text=_('For example "Summer 2022".'))

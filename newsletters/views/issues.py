@@ -12,7 +12,7 @@ from io import BytesIO
 from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 from PIL import Image, UnidentifiedImageError
 
-from guides.models import Audience
-from network.models import MemberEconomy
+from guides.models import Audience, Guide
+from network.models import MemberEconomy, NetworkOrganization
 from network.views import officers, render_officers
 from newsletters.models import Issue, Meeting, MeetingKind, Question, Section, SectionLink
-from newsletters.models.issues import Listing, issue_page_prefetches
+from newsletters.models.issues import Listing
 from newsletters.page_cache import cache_public_page
 
 logger = logging.getLogger(__name__)
@@ -145,9 +145,14 @@ def listing_data(issue, listings):
         data["upcoming_meetings"] = [m for m in meetings if m.kind == MeetingKind.MEETING]
         data["past_events"] = [m for m in meetings if m.kind == MeetingKind.EVENT]
     if Listing.NEW_GUIDES in listings:
-        data["guide_rows"] = guide_table(issue.featured_guides.all())
+        # Neither the page nor the email shows a guide's topic.
+        data["guide_rows"] = guide_table(
+            Guide.objects.filter(issues=issue).order_by("audience", "title")
+        )
     if Listing.NETWORK in listings:
-        data["organizations"] = list(issue.featured_organizations.all())
+        data["organizations"] = list(
+            NetworkOrganization.objects.filter(issues=issue).order_by("display_order", "name")
+        )
     if Listing.MEMBERS in listings:
         data["members"] = list(MemberEconomy.objects.all())
         # The same count as MemberEconomy.objects.group_size(), from the rows
@@ -161,12 +166,17 @@ def listing_data(issue, listings):
 def issue_page_context(issue):
     """Everything the issue template needs, for a published issue or a draft.
 
-    Works on any issue; fetched through `Issue.objects.for_issue_page()` (and
-    `set_neighbours()`) it costs a fixed number of queries. Each section gets
-    `question_list` and `link_list`, in display order, and its `subsections`
-    and `boxes`.
+    Costs a fixed number of queries, at most one per kind of row shown
+    (plain filtered queries: Django's prefetching cost more to set up than
+    the queries themselves), one more if `set_neighbours()` was not called.
+    Each section gets `question_list` and `link_list`, in display order, and
+    its `subsections` and `boxes`.
     """
-    sections = list(issue.sections.all())
+    sections = list(
+        Section.objects.filter(issue=issue)
+        .select_related("signatory_economy")
+        .order_by("order", "pk")
+    )
     questions, links = defaultdict(list), defaultdict(list)
     for question in Question.objects.filter(section__issue=issue).order_by("order", "pk"):
         questions[question.section_id].append(question)
@@ -272,8 +282,8 @@ class IssueDetailView(DetailView):
 
     def get_object(self, queryset=None):
         # One query finds the issue and its neighbours: every published issue,
-        # whole (an issue row is small), in order.
-        published = list(published_in_order())
+        # in order, less the two timestamps the page never shows.
+        published = list(published_in_order().defer("created_at", "updated_at"))
         issue = next((each for each in published if each.slug == self.kwargs["slug"]), None)
         if issue is None:
             raise Http404(
@@ -281,7 +291,6 @@ class IssueDetailView(DetailView):
                 % {"verbose_name": Issue._meta.verbose_name}
             )
         set_neighbours(issue, published)
-        prefetch_related_objects([issue], *issue_page_prefetches())
         return issue
 
     def get_context_data(self, **kwargs):
