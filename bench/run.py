@@ -6,7 +6,8 @@ every server itself, one at a time so they do not compete for the CPU:
 
 1. gunicorn with the portal's cache (warm): each page, after a warm-up;
    then nginx, serving the issue page's saved HTML as a static file and the
-   issue page through proxy_cache in front of that same gunicorn;
+   issue page through proxy_cache in front of that same gunicorn, measured
+   in turns (three rounds each, the median kept: see measure_in_turns());
 2. gunicorn with DummyCache (cold): each page again;
 3. gunicorn serving bench.bare_settings: the saved HTML from a bare view.
 
@@ -135,6 +136,34 @@ def measure(base, paths, args):
     return results
 
 
+def measure_in_turns(urls, args):
+    """Measure each of `urls` args.rounds times, taking turns, and keep each
+    one's median round (by requests per second), with every round's figure
+    in "rounds".
+
+    For nginx serving a file and nginx serving its cache, one 10-second
+    sample each swung by 15 % or more between runs on this shared machine:
+    taking turns puts both under the same conditions, and the median drops
+    an unlucky round of either.
+    """
+    log = args.work / "wrk.log"
+    rounds = {url: [] for url in urls}
+    for _ in range(args.rounds):
+        for url in urls:
+            wrk(url, args.warmup, args.connections, log)
+            drain(url)
+            rounds[url].append(wrk(url, args.duration, args.connections, log))
+            drain(url)
+            print(f"  {url}: {rounds[url][-1]['rps']:.0f} req/s", file=sys.stderr)
+    results = []
+    for url in urls:
+        ordered = sorted(rounds[url], key=lambda figures: figures["rps"])
+        median = dict(ordered[len(ordered) // 2])
+        median["rounds"] = [figures["rps"] for figures in rounds[url]]
+        results.append(median)
+    return results
+
+
 def start_nginx(work, static_port, proxy_port, app_port):
     folder = work / "nginx"
     folder.mkdir()
@@ -240,6 +269,9 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds per URL")
     parser.add_argument("--warmup", type=int, default=2, help="seconds per URL, not measured")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="turns of nginx file / nginx cache, median kept"
+    )
     args = parser.parse_args()
     work = args.work
     paths = ["/", args.issue, "/members/", "/guides/", "/search/?q=trade", "/healthz"]
@@ -267,15 +299,13 @@ def main():
         nginx = start(start_nginx(work, static_port, proxy_port, app_port))
         nginx.wait_ready(f"http://{HOST}:{static_port}/issue.html")
         print("nginx", file=sys.stderr)
-        results["static"] = measure(f"http://{HOST}:{static_port}", ["/issue.html"], args)[
-            "/issue.html"
-        ]
+        static_url = f"http://{HOST}:{static_port}/issue.html"
+        proxy_url = f"http://{HOST}:{proxy_port}{args.issue}"
         with (work / "wrk.log").open("a") as log:
             for attempt in ("first", "second"):
-                url = f"http://{HOST}:{proxy_port}{args.issue}"
-                with urllib.request.urlopen(url) as response:
+                with urllib.request.urlopen(proxy_url) as response:
                     log.write(f"proxy, {attempt} request: {dict(response.headers)}\n")
-        results["proxy"] = measure(f"http://{HOST}:{proxy_port}", [args.issue], args)[args.issue]
+        results["static"], results["proxy"] = measure_in_turns([static_url, proxy_url], args)
         nginx.stop()
         app.stop()
 
@@ -306,6 +336,12 @@ def main():
     print(f"Issue page: {len(page) / 1024:.0f} KiB of HTML. {args.connections} connections, "
           f"{args.duration} s per row, wrk on the same machine.\n")  # fmt: skip
     print(table(results, queries, args.issue))
+    rounds = {
+        name: ", ".join(f"{rps:.0f}" for rps in results[name]["rounds"])
+        for name in ("static", "proxy")
+    }
+    print(f"\nThe two nginx rows: median of {args.rounds} rounds taken in turns "
+          f"(file: {rounds['static']}; proxy_cache: {rounds['proxy']} req/s).")  # fmt: skip
     print()
     print("Budgets:\n")
     print(budgets(results, queries, args.issue))
