@@ -39,7 +39,11 @@ def peak_rss_mb():
 def count_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    return {"status": response.status_code, "queries": len(queries)}
+    return {
+        "status": response.status_code,
+        "queries": len(queries),
+        "sql": [query["sql"] for query in queries.captured_queries],
+    }
 
 
 def subscriber_admin(client):
