@@ -12,9 +12,15 @@ import html
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.shortcuts import render
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString
@@ -24,10 +30,10 @@ from guides.models import Guide
 from newsletters.models import Issue, Question, Section
 from newsletters.page_cache import cache_public_page
 
-# The fields searched. On PostgreSQL, the migration newsletters.*_search_indexes indexes
-# `SearchVector(*fields, config="english")` for sections and questions: the
-# index serves a search only while its expression is exactly the one
-# searched, so changing these needs a migration that replaces the index.
+# The fields searched. On PostgreSQL, sections and questions are matched
+# against a stored document of these fields, kept by the database in a
+# `search_document` column (migration 0007_stored_search_documents):
+# changing these fields needs a migration that changes that column too.
 SECTION_FIELDS = ("title", "body", "interviewee_name")
 QUESTION_FIELDS = ("question", "answer")
 GUIDE_FIELDS = ("title", "summary")
@@ -121,23 +127,34 @@ def _text_filter(fields, terms):
     return condition
 
 
-def _full_text(queryset, fields, query):
-    vector = SearchVector(*fields, config=SEARCH_CONFIG)
+def stored_document(model):
+    """The `search_document` column PostgreSQL keeps for `model`'s table."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    # No outside input: the model's own table name.
+    return RawSQL(f"{table}.search_document", [], output_field=SearchVectorField())  # noqa: S611
+
+
+def _full_text(queryset, document, query):
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    # alias(), not annotate(): the document is matched (through the index)
-    # and ranked, never selected, so each match computes it once, for its rank.
+    # alias(), not annotate(): the document is matched and ranked, never
+    # selected.
     return (
-        queryset.alias(document=vector)
+        queryset.alias(document=document)
         .filter(document=search_query)
-        .annotate(rank=SearchRank(vector, search_query))
+        .annotate(rank=SearchRank(document, search_query))
         .order_by("-rank")
     )
 
 
 def _matching(queryset, fields, query, terms):
-    if connection.vendor == "postgresql":
-        return _full_text(queryset, fields, query)
-    return queryset.filter(_text_filter(fields, terms))
+    if connection.vendor != "postgresql":
+        return queryset.filter(_text_filter(fields, terms))
+    if queryset.model in (Section, Question):
+        document = stored_document(queryset.model)
+    else:
+        # Guides: a few hundred short texts, made into documents as searched.
+        document = SearchVector(*fields, config=SEARCH_CONFIG)
+    return _full_text(queryset, document, query)
 
 
 def matching_sections(query, terms):

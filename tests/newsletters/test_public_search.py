@@ -1,6 +1,7 @@
 """Search across published sections, interview questions and guides."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -149,8 +150,8 @@ def test_a_repeated_search_is_served_from_cache_until_content_changes(
 @pytest.mark.parametrize(
     ("matching", "index"),
     [
-        (matching_sections, "newsletters_section_search"),
-        (matching_questions, "newsletters_question_search"),
+        (matching_sections, "newsletters_section_document"),
+        (matching_questions, "newsletters_question_document"),
     ],
 )
 def test_full_text_search_finds_matches_through_its_index(matching, index):
@@ -166,3 +167,44 @@ def test_full_text_search_finds_matches_through_its_index(matching, index):
             cursor.execute(f"SET LOCAL {setting} = off")
     plan = matching("trade OR export", query_terms("trade OR export")).explain()
     assert f"Bitmap Index Scan on {index}" in plan, plan
+
+
+def test_an_edited_section_is_found_by_its_new_words_only():
+    """On PostgreSQL the database keeps each section's search document
+    itself (a stored generated column): an edit must reach it."""
+    issue = make_issue()
+    section = make_section(issue, title="Notes", body="<p>Warehouses in the harbour.</p>")
+    assert list(matching_sections("warehouses", ["warehouses"])) == [section]
+    section.body = "<p>Lighthouses on the coast.</p>"
+    section.save()
+    assert list(matching_sections("warehouses", ["warehouses"])) == []
+    assert list(matching_sections("lighthouses", ["lighthouses"])) == [section]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the stored search documents exist on PostgreSQL only",
+)
+def test_stored_search_documents_migrate_back_to_expression_indexes_and_forward():
+    def document_tables():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT table_name FROM information_schema.columns "
+                "WHERE column_name = 'search_document'"
+            )
+            return {row[0] for row in cursor.fetchall()}
+
+    def indexes():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%search%'")
+            return {row[0] for row in cursor.fetchall()}
+
+    tables = {"newsletters_section", "newsletters_question"}
+    assert document_tables() == tables
+    # PostgreSQL changes schemas in transactions: the test's own is rolled back.
+    call_command("migrate", "newsletters", "0006", verbosity=0)
+    assert document_tables() == set()
+    assert indexes() == {"newsletters_section_search", "newsletters_question_search"}
+    call_command("migrate", "newsletters", verbosity=0)
+    assert document_tables() == tables
+    assert indexes() == set()
