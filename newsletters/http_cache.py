@@ -10,7 +10,9 @@ not from its bytes: the address, the site-wide content version that every
 edit replaces (newsletters.page_cache), today's date (upcoming meetings), the
 latest publication time that has come (a scheduled issue appears without an
 edit) and the code release. A request whose If-None-Match matches is answered
-304 before the view runs: no rendering and no query, only cache look-ups.
+304 before the view runs: no rendering and no query, only cache look-ups. The
+same ETag is the key of the page cache (newsletters.page_cache): a stored
+page is served from here, before the URL is resolved.
 
 Everything else gets `Cache-Control: private, no-store`: logged-in staff,
 the admin and its previews, the editor, the sign-up and unsubscribe pages,
@@ -35,6 +37,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
+from newsletters import page_cache
 from newsletters.page_cache import content_version
 
 MAX_AGE = 60
@@ -178,10 +181,17 @@ class HttpCacheMiddleware:
     def __call__(self, request):
         public = may_be_public(request)
         page_validators = validators(request) if public else None
-        if page_validators and not_modified(request, *page_validators):
-            response = HttpResponseNotModified()
-            set_public_headers(response, page_validators)
-            return response
+        if page_validators:
+            if not_modified(request, *page_validators):
+                response = HttpResponseNotModified()
+                set_public_headers(response, page_validators)
+                return response
+            # The ETag names everything the page depends on: a page stored
+            # under it is current, and is served before the URL is resolved.
+            response = page_cache.stored_page(page_validators[0])
+            if response is not None:
+                set_public_headers(response, page_validators)
+                return response
         response = self.get_response(request)
         existing = response.headers.get("Cache-Control", "")
         if "no-store" in existing or (public and existing and "private" not in existing):
@@ -195,6 +205,12 @@ class HttpCacheMiddleware:
             and not sets_cookie(request, response)
         ):
             set_public_headers(response, page_validators)
+            if (
+                page_validators
+                and getattr(response, "public_page", False)
+                and not response.streaming
+            ):
+                page_cache.store_page(page_validators[0], response)
             return response
         response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
 
 from newsletters.http_cache import HttpCacheMiddleware
+from newsletters.page_cache import cache_public_page
 from newsletters.views.issues import IssueDetailView
 from tests.factories import make_issue, make_section
 
@@ -222,3 +223,74 @@ def test_without_a_working_cache_pages_are_public_but_never_304(client, issue, s
     assert cache_control(first) == {"public", "max-age=60", "stale-while-revalidate=300"}
     assert "ETag" not in first.headers
     assert response.status_code == 200
+
+
+# The page cache, keyed by the ETag
+
+
+def headers_but_date(response):
+    return {name: value for name, value in response.headers.items() if name != "Date"}
+
+
+def test_a_stored_page_is_served_without_the_view_and_with_the_same_headers(client, issue):
+    rendered = client.get(issue.get_absolute_url())
+
+    with mock.patch.object(IssueDetailView, "get", side_effect=AssertionError("view ran")):
+        stored = client.get(issue.get_absolute_url())
+
+    assert stored.status_code == 200
+    assert stored.content == rendered.content
+    assert headers_but_date(stored) == headers_but_date(rendered)
+    assert stored.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in stored.headers["Content-Security-Policy"]
+
+
+def test_pages_with_unexpected_query_parameters_are_never_stored(client, issue):
+    url = issue.get_absolute_url() + "?utm_source=newsletter"
+    client.get(url)
+    render = IssueDetailView.get
+
+    with mock.patch.object(IssueDetailView, "get", autospec=True, side_effect=render) as view:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert view.call_count == 1
+
+
+def counting_view(answer):
+    """A public page's view that counts its calls."""
+    calls = []
+
+    @cache_public_page
+    def view(request):
+        calls.append(request)
+        return answer(request)
+
+    return view, calls
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda request: HttpResponse(f"<input value={get_token(request)}>"),
+        lambda request: HttpResponse("Gone", status=410),
+    ],
+    ids=["uses a CSRF token", "not 200"],
+)
+def test_only_public_answers_are_stored(answer):
+    view, calls = counting_view(answer)
+
+    middleware_response(view)
+    middleware_response(view)
+
+    assert len(calls) == 2
+
+
+def test_a_public_answer_is_stored_once_and_served_after():
+    view, calls = counting_view(lambda request: HttpResponse("Hello"))
+
+    first, second = middleware_response(view), middleware_response(view)
+
+    assert len(calls) == 1
+    assert second.content == first.content == b"Hello"
+    assert second.headers["ETag"] == first.headers["ETag"]
