@@ -7,7 +7,7 @@ every server itself, one at a time so they do not compete for the CPU:
 1. gunicorn with the portal's cache (warm): each page, after a warm-up;
    then nginx, serving the issue page's saved HTML as a static file and the
    issue page through proxy_cache in front of that same gunicorn, measured
-   in turns (three rounds each, the median kept: see measure_in_turns());
+   in turns (five rounds each, the median kept: see measure_in_turns());
 2. gunicorn with DummyCache (cold): each page again;
 3. gunicorn serving bench.bare_settings: the saved HTML from a bare view,
    then from a view that first runs the issue page's SQL through a plain
@@ -144,9 +144,10 @@ def measure_in_turns(urls, args):
     in "rounds".
 
     For nginx serving a file and nginx serving its cache, one 10-second
-    sample each swung by 15 % or more between runs on this shared machine:
-    taking turns puts both under the same conditions, and the median drops
-    an unlucky round of either.
+    sample each swung by 15 % or more between runs on this shared machine,
+    and three rounds still left the ratio's median between 0.80 and 0.89:
+    taking turns puts both under the same conditions, and the median of
+    five drops two unlucky rounds of either.
     """
     log = args.work / "wrk.log"
     rounds = {url: [] for url in urls}
@@ -282,7 +283,7 @@ def main():
     parser.add_argument("--warmup", type=int, default=2, help="seconds per URL, not measured")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument(
-        "--rounds", type=int, default=3, help="turns of nginx file / nginx cache, median kept"
+        "--rounds", type=int, default=5, help="turns of nginx file / nginx cache, median kept"
     )
     args = parser.parse_args()
     work = args.work
