@@ -11,10 +11,9 @@ from newsletters.page_cache import cache_public_page
 
 
 def officers():
-    """Current officers and previous ones (most recent first), in one query."""
-    rows = list(
-        (GroupOfficer.objects.current() | GroupOfficer.objects.previous()).select_related("economy")
-    )
+    """Current officers and previous ones (most recent first), in one query:
+    every officer is one or the other."""
+    rows = list(GroupOfficer.objects.select_related("economy"))
     current = [officer for officer in rows if officer.term_end is None]
     previous = sorted(
         (officer for officer in rows if officer.term_end is not None),
