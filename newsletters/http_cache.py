@@ -34,7 +34,6 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponseNotModified
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from newsletters import page_cache
@@ -42,11 +41,7 @@ from newsletters.page_cache import content_version
 
 MAX_AGE = 60
 STALE_WHILE_REVALIDATE = 300
-PUBLIC_CACHE_CONTROL = {
-    "public": True,
-    "max_age": MAX_AGE,
-    "stale_while_revalidate": STALE_WHILE_REVALIDATE,
-}
+PUBLIC_CACHE_CONTROL = f"public, max-age={MAX_AGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
 PRIVATE_CACHE_CONTROL = "private, no-store"
 
 PRIVATE_PATH_PREFIXES = ("/admin/", "/editor/", "/subscribe", "/unsubscribe", "/healthz")
@@ -164,7 +159,8 @@ def sets_cookie(request, response):
 
 
 def set_public_headers(response, page_validators):
-    patch_cache_control(response, **PUBLIC_CACHE_CONTROL)
+    """For a response that has no Cache-Control of its own."""
+    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
     if page_validators:
         etag, last_modified = page_validators
         response.headers["ETag"] = etag
