@@ -4,6 +4,9 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.urls import reverse
 
 
 @pytest.fixture(autouse=True)
@@ -16,8 +19,6 @@ def _isolated_media(tmp_path, settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
-
     cache.clear()
     yield
     cache.clear()
@@ -31,6 +32,30 @@ def staff_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    """Staff in the Editors group that a data migration creates."""
+    user = django_user_model.objects.create_user(
+        username="editor", password="not-a-real-password-1", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def empty_page_cache(client):
+    """A function that empties the cache, then lets one unrelated request
+    recompute what every request shares (the HTTP validators' publication
+    times), so a query budget counts the page under test only."""
+
+    def empty():
+        cache.clear()
+        client.get(reverse("newsletters:search"))
+
+    return empty
 
 
 @pytest.hookimpl(trylast=True)

@@ -3,22 +3,11 @@
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from guides.models import Audience, Guide, Topic
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        username="editor", password="irrelevant-password-1", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return client
 
 
 def make_guide(topic, n, **kwargs):

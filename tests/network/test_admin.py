@@ -3,23 +3,12 @@
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from network.models import GroupOfficer, MemberEconomy, NetworkOrganization, OfficerRole
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        username="editor", password="irrelevant-password-1", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -54,12 +54,6 @@ def make_user(django_user_model, group=None, **kwargs):
 
 
 @pytest.fixture
-def editor_client(client, django_user_model):
-    client.force_login(make_user(django_user_model, "Editors"))
-    return client
-
-
-@pytest.fixture
 def publisher_client(client, django_user_model):
     client.force_login(make_user(django_user_model, "Publishers"))
     return client
