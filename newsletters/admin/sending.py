@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from newsletters.admin.issues import PUBLISH_PERMISSION, IssueAdmin
+from newsletters.admin.read_only import ReadOnlyAdmin
 from newsletters.mail.issue_email import IssueEmail
 from newsletters.models import Delivery, DeliveryStatus, Issue, IssueSend
 from newsletters.sending import SendRefused, check_can_send, missing_recipients, start_send
@@ -102,17 +103,6 @@ class FailedDeliveryInline(admin.TabularInline):
         )
 
     def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from network.models import MemberEconomy
+from newsletters.admin.read_only import ReadOnlyAdmin
 from newsletters.forms import SubscriberImportForm, validate_deliverable_address
 from newsletters.mail.subscriptions import send_confirmation, send_safely
 from newsletters.models import (
@@ -160,6 +161,19 @@ class SubscriberAdminForm(forms.ModelForm):
         return email
 
 
+# Set by sign-up, confirmation and unsubscribing, never typed in by staff.
+HISTORY_FIELDS = [
+    "consent_given_at",
+    "privacy_statement_version",
+    "consent_source",
+    "confirmation_sent_at",
+    "confirmed_at",
+    "unsubscribed_at",
+    "created_at",
+    "updated_at",
+]
+
+
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
     form = SubscriberAdminForm
@@ -178,35 +192,11 @@ class SubscriberAdmin(admin.ModelAdmin):
     list_select_related = ["economy"]
     search_fields = ["email", "name", "organization", "economy__name", "economy_other"]
     date_hierarchy = "created_at"
-    readonly_fields = [
-        "status",
-        "consent_given_at",
-        "privacy_statement_version",
-        "consent_source",
-        "confirmation_sent_at",
-        "confirmed_at",
-        "unsubscribed_at",
-        "created_at",
-        "updated_at",
-    ]
+    readonly_fields = ["status", *HISTORY_FIELDS]
     fieldsets = [
         (None, {"fields": ["email", "name", "organization", "economy", "economy_other"]}),
         (None, {"fields": ["language", "status"]}),
-        (
-            _("Consent and history"),
-            {
-                "fields": [
-                    "consent_given_at",
-                    "privacy_statement_version",
-                    "consent_source",
-                    "confirmation_sent_at",
-                    "confirmed_at",
-                    "unsubscribed_at",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
+        (_("Consent and history"), {"fields": HISTORY_FIELDS}),
     ]
     actions = ["resend_confirmation", "mark_unsubscribed"]
 
@@ -409,15 +399,6 @@ def erase_personal_data(modeladmin, request, queryset):
 
 
 @admin.register(ErasureRecord)
-class ErasureRecordAdmin(admin.ModelAdmin):
+class ErasureRecordAdmin(ReadOnlyAdmin):
     list_display = ["date", "count"]
     date_hierarchy = "date"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
