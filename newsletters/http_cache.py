@@ -37,7 +37,6 @@ from django.utils import timezone
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from newsletters import page_cache
-from newsletters.page_cache import content_version
 
 MAX_AGE = 60
 STALE_WHILE_REVALIDATE = 300
@@ -104,7 +103,7 @@ def validators(request):
     """The page's (ETag, Last-Modified timestamp) for an anonymous visitor,
     or None without a working cache (no content version to derive them from:
     the page is then sent without validators rather than with wrong ones)."""
-    version = content_version()
+    version = page_cache.content_version()
     if version is None:
         return None
     now = timezone.now()
