@@ -46,6 +46,18 @@ def editor_client(client, django_user_model):
 
 
 @pytest.fixture
+def publisher_client(client, django_user_model):
+    """Staff in the Publishers group that a data migration creates."""
+    user = django_user_model.objects.create_user(
+        username="publisher", password="not-a-real-password-1", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Publishers"))
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
 def empty_page_cache(client):
     """A function that empties the cache, then lets one unrelated request
     recompute what every request shares (the HTTP validators' publication
