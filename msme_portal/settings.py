@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it reads the client's address and scheme.
+    "msme_portal.proxies.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "msme_portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -147,11 +149,19 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Login throttling: a lock-out applies to one username from one address and
-# expires by itself, so an attacker cannot lock staff out for good.
+# Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed
+# (addresses or networks): see msme_portal/proxies.py. Loopback by default,
+# as gunicorn's own forwarded_allow_ips, for nginx on the same host.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
+
+# Login throttling: a lock-out applies to one username from one address, or
+# to one address trying many usernames (password spraying), and expires by
+# itself. Addresses are the clients' own (behind the proxy too), so nobody
+# can lock out someone who signs in from elsewhere.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "msme_portal.proxies.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from msme_portal.proxies import client_address
 from newsletters.forms import NewLinkForm, SubscribeForm
 from newsletters.mail import links
 from newsletters.mail.subscriptions import send_already_subscribed, send_confirmation, send_safely
@@ -22,13 +23,6 @@ from newsletters.models import Subscriber, SubscriberStatus
 from newsletters.models.subscribers import SignUpOutcome
 
 TEMPLATES = "newsletters/subscriptions/"
-
-
-def client_address(request):
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a proxy
-    # we trust rewrites it. Behind a reverse proxy, have it set REMOTE_ADDR
-    # (gunicorn does with --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def is_rate_limited(kind, identifier):
