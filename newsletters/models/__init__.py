@@ -8,7 +8,7 @@ from .issues import (
     SectionKind,
     SectionLink,
 )
-from .sending import Delivery, DeliveryStatus, IssueSend  # noqa: F401
+from .sending import Delivery, DeliveryStatus, IssueSend, SendWorker  # noqa: F401
 from .subscribers import (
     ConsentSource,
     ErasureRecord,

@@ -147,3 +147,43 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.issue_id}/{self.subscriber_id}: {self.get_status_display()}"
+
+
+class SendWorker(models.Model):
+    """A running `send_deliveries` process, for the admin and for other workers.
+
+    A worker claims deliveries under its `token` and holds a lock named after
+    it for as long as the process lives (see newsletters/sending.py); this row
+    says who it is and whether it can reach the mail server. The worker
+    deletes its row when it stops, and the next worker deletes the rows of
+    workers that died.
+    """
+
+    token = models.CharField(_("token"), max_length=32, unique=True)
+    host = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started"))
+    last_seen_at = models.DateTimeField(_("last seen"))
+    smtp_down_since = models.DateTimeField(
+        _("mail server down since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Since when the worker has found the mail server not answering; empty while it answers."
+        ),
+    )
+    smtp_retry_seconds = models.FloatField(
+        _("retries every (seconds)"),
+        null=True,
+        blank=True,
+        help_text=_("The worker's current delay between two tries to reach the mail server."),
+    )
+    smtp_error = models.TextField(_("mail server error"), blank=True)
+
+    class Meta:
+        verbose_name = _("send worker")
+        verbose_name_plural = _("send workers")
+        ordering = ["started_at", "pk"]
+
+    def __str__(self):
+        return f"{self.host} (pid {self.pid})"
