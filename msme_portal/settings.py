@@ -125,17 +125,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead logging lets the site read while the send worker writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 
-# A shared cache (Redis, Memcached) makes page caches and rate limits hold
-# across app servers; the default is per-process memory.
+# The cache holds what every app process must agree on: the content version
+# that an edit replaces (so an unpublished issue leaves every worker's pages
+# at once) and the sign-up rate limits. So it is shared by default: a table
+# in the database, which `migrate` creates (msme_portal/apps.py), with no
+# extra server. Redis (DJANGO_CACHE_BACKEND=django.core.cache.backends.redis.
+# RedisCache, DJANGO_CACHE_LOCATION=redis://host:6379/0) is faster under load.
+# A per-process cache is refused by a system check in production.
 CACHES = {
     "default": {
         "BACKEND": os.environ.get(
-            "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+            "DJANGO_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"
         ),
-        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "msme-portal"),
+        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "msme_portal_cache"),
         "TIMEOUT": 300,
     }
 }
+
+# Seconds a browser or the caching proxy may keep a public page without
+# asking again: how long an edit or a withdrawn issue can take to reach
+# readers behind the proxy (README.md, "Caching proxy").
+PUBLIC_PAGE_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_MAX_AGE", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -14,14 +14,18 @@ edit) and the code release. A request whose If-None-Match matches is answered
 same ETag is the key of the page cache (newsletters.page_cache): a stored
 page is served from here, before the URL is resolved.
 
+A public address that answers 404 (an unpublished issue, say) is sent with
+`Cache-Control: public, max-age=...` and no validators, so a proxy replaces
+its copy of the withdrawn page with the 404 instead of serving the old copy.
+
 Everything else gets `Cache-Control: private, no-store`: logged-in staff,
 the admin and its previews, the editor, the sign-up and unsubscribe pages,
-the health check, error pages, and any response that sets a cookie or holds
-a CSRF token. A view that already chose no-store keeps its own header.
+the health check, other error pages, and any response that sets a cookie or
+holds a CSRF token. A view that already chose no-store keeps its own header.
 
 Freshness: after an edit the ETag changes at once, so every revalidation
 sees the new page, but a proxy or browser may serve its copy for up to
-MAX_AGE seconds without asking.
+settings.PUBLIC_PAGE_MAX_AGE seconds without asking.
 """
 
 import functools
@@ -38,9 +42,7 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from newsletters import page_cache
 
-MAX_AGE = 60
 STALE_WHILE_REVALIDATE = 300
-PUBLIC_CACHE_CONTROL = f"public, max-age={MAX_AGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
 PRIVATE_CACHE_CONTROL = "private, no-store"
 
 PRIVATE_PATH_PREFIXES = ("/admin/", "/editor/", "/subscribe", "/unsubscribe", "/healthz")
@@ -157,9 +159,16 @@ def sets_cookie(request, response):
     )
 
 
+def public_cache_control():
+    return (
+        f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}, "
+        f"stale-while-revalidate={STALE_WHILE_REVALIDATE}"
+    )
+
+
 def set_public_headers(response, page_validators):
     """For a response that has no Cache-Control of its own."""
-    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    response.headers["Cache-Control"] = public_cache_control()
     if page_validators:
         etag, last_modified = page_validators
         response.headers["ETag"] = etag
@@ -206,6 +215,18 @@ class HttpCacheMiddleware:
                 and not response.streaming
             ):
                 page_cache.store_page(page_validators[0], response)
+            return response
+        if (
+            public
+            and not existing
+            and response.status_code == 404
+            and not sets_cookie(request, response)
+        ):
+            # A caching proxy must be able to store "not found" too: it is
+            # how a withdrawn page's copy gets replaced. nginx keeps serving
+            # its stale copy while every refresh brings an answer it may not
+            # store. No stale-while-revalidate: a 404 is not worth keeping.
+            response.headers["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
             return response
         response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response

@@ -161,9 +161,32 @@ def test_the_health_check_keeps_its_own_no_store(client):
     assert "public" not in cache_control(response)
 
 
-def test_a_missing_page_is_not_publicly_cached(client, issue):
+def test_a_missing_page_may_be_kept_briefly_so_a_proxy_replaces_a_withdrawn_copy(
+    client, issue, settings
+):
+    settings.PUBLIC_PAGE_MAX_AGE = 7
     response = client.get("/issues/no-such-issue/")
 
+    assert response.status_code == 404
+    # No stale-while-revalidate, no validators: a proxy stores the 404 in
+    # place of its old copy and keeps it no longer than a page.
+    assert cache_control(response) == {"public", "max-age=7"}
+    assert "ETag" not in response.headers
+
+
+def test_a_withdrawn_issue_answers_a_public_404(client, issue):
+    url = issue.get_absolute_url()
+    assert client.get(url).status_code == 200
+    issue.status = "draft"
+    issue.save()
+
+    response = client.get(url)
+    assert response.status_code == 404
+    assert cache_control(response) == {"public", "max-age=60"}
+
+
+def test_a_missing_page_stays_private_for_staff(editor_client):
+    response = editor_client.get("/issues/no-such-issue/")
     assert response.status_code == 404
     assert_private(response)
 
