@@ -3,9 +3,15 @@
 Public pages get a strict policy: no inline script or style, nothing from
 another host. The admin keeps its rich-text editor working: CKEditor 4 needs
 inline script and style, so the policy is loosened there and only there.
+Images may also come from the media storage's host when uploads live in a
+bucket (msme_portal/storage.py).
 """
 
+import functools
+
 from django.conf import settings
+
+from msme_portal.storage import media_origin
 
 STRICT_POLICY = "; ".join(
     [
@@ -39,6 +45,14 @@ EDITOR_POLICY = "; ".join(
 )
 
 
+@functools.cache
+def with_media_origin(policy, origin):
+    """`policy`, with images also allowed from `origin` when there is one."""
+    if not origin:
+        return policy
+    return policy.replace("img-src 'self'", f"img-src 'self' {origin}")
+
+
 def editor_path_prefixes():
     return ("/admin/", "/editor/")
 
@@ -54,7 +68,7 @@ class ContentSecurityPolicyMiddleware:
                 policy = EDITOR_POLICY
             else:
                 policy = STRICT_POLICY
-            response.headers["Content-Security-Policy"] = policy
+            response.headers["Content-Security-Policy"] = with_media_origin(policy, media_origin())
         if not settings.DEBUG:
             response.headers.setdefault(
                 "Permissions-Policy", "camera=(), microphone=(), geolocation=()"

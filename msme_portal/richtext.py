@@ -12,6 +12,8 @@ import nh3
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
 
+from msme_portal.storage import is_stored_media_url
+
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
     "ul", "ol", "li", "blockquote", "a", "img", "figure", "figcaption", "hr",
@@ -30,12 +32,13 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def is_own_media_url(url):
-    """True for images stored by this site (relative or under SITE_URL)."""
+    """True for images stored by this site (relative or under SITE_URL, or
+    in the media storage's bucket)."""
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
         site = urlsplit(settings.SITE_URL)
         if (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
-            return False
+            return is_stored_media_url(url)
     return parts.path.startswith(settings.MEDIA_URL) and ".." not in parts.path
 
 

@@ -188,8 +188,44 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 
+# Uploaded media: the local file system (one server, or a volume all servers
+# share) unless DJANGO_MEDIA_STORAGE=s3 puts it in an S3-compatible bucket
+# (README.md, "Uploaded media"). The S3 options are django-storages' own
+# settings read from variables of the same names; django-storages reads the
+# credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) from the environment
+# itself, so they never pass through settings.
+# https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
+media_storage = os.environ.get("DJANGO_MEDIA_STORAGE", "local").strip().lower()
+if media_storage == "local":
+    default_storage_config = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif media_storage == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured(
+            "DJANGO_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME, the bucket uploaded "
+            "media is stored in."
+        )
+    default_storage_config = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            # Published pages and sent emails link to the images for good, so
+            # by default the URLs are plain and the bucket is public-read.
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "3600")),
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"DJANGO_MEDIA_STORAGE is {media_storage!r}: use 'local' (the default) or 's3'."
+    )
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_config,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -219,11 +255,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # the form (newsletters/subscriptions/privacy_statement.html) changes: each
 # subscriber records the version they agreed to.
 NEWSLETTER_PRIVACY_STATEMENT_VERSION = "2026-11"
-# Forms submitted faster than this (seconds) are from robots and dropped.
+# A sign-up form sent back faster than this (seconds) is shown again, filled
+# in, to be sent once more: robots rarely do, browser autofill users can.
 NEWSLETTER_SIGNUP_MIN_SECONDS = 3
-# Sign-up attempts allowed per (count, window in seconds), per client address
-# and per email address. Needs a shared cache to hold across app servers.
-NEWSLETTER_SIGNUP_RATE_LIMITS = {"ip": (20, 3600), "email": (5, 3600)}
+# Sign-up and new-link attempts allowed, as (count, window in seconds): "ip"
+# per client address, "ip_email" per client address and email address
+# together. Never per email address alone, or anyone could lock its owner out;
+# what one address receives is capped by the send worker instead
+# (newsletters/mail/outbox.py). Needs a shared cache to hold across servers.
+NEWSLETTER_SIGNUP_RATE_LIMITS = {"ip": (20, 3600), "ip_email": (5, 3600)}
 # Address for the mailto: variant of the List-Unsubscribe header.
 NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get(
     "NEWSLETTER_UNSUBSCRIBE_MAILTO", parseaddr(DEFAULT_FROM_EMAIL)[1]
