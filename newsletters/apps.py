@@ -7,6 +7,7 @@ class NewslettersConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self):
-        from newsletters.page_cache import connect_signals
+        from newsletters import page_cache, thumbnails
 
-        connect_signals()
+        page_cache.connect_signals()
+        thumbnails.connect_signals()

@@ -5,13 +5,8 @@ admin's preview of a draft calls it too, so a draft looks exactly as it will
 once published.
 """
 
-import logging
 from collections import defaultdict
-from dataclasses import dataclass
-from io import BytesIO
-from pathlib import PurePosixPath
 
-from django.core.files.base import ContentFile
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
@@ -22,7 +17,6 @@ from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
-from PIL import Image, UnidentifiedImageError
 
 from guides.models import Audience, Guide
 from network.models import MemberEconomy, NetworkOrganization
@@ -30,49 +24,7 @@ from network.views import officers, render_officers
 from newsletters.models import Issue, Meeting, MeetingKind, Question, Section, SectionLink
 from newsletters.models.issues import Listing
 from newsletters.page_cache import cache_public_page
-
-logger = logging.getLogger(__name__)
-
-PORTRAIT_WIDTH = 240
-SECTION_IMAGE_WIDTH = 720
-COVER_WIDTH = 480
-
-
-@dataclass(frozen=True)
-class Thumbnail:
-    url: str
-    width: int
-    height: int
-
-
-def thumbnail(image_field, width):
-    """A WebP copy of `image_field` at most `width` pixels wide.
-
-    Made on first use and stored next to the original ("name.240w.webp"), so
-    later requests only read its header. Returns None when the original is
-    missing or unreadable, so a lost file never breaks a page.
-    """
-    if not image_field:
-        return None
-    storage = image_field.storage
-    path = PurePosixPath(image_field.name)
-    thumb_name = str(path.with_name(f"{path.stem}.{width}w.webp"))
-    try:
-        if not storage.exists(thumb_name):
-            with storage.open(image_field.name, "rb") as original, Image.open(original) as image:
-                # JPEG decodes straight to a reduced size: big photos stay cheap.
-                image.draft("RGB", (width, width * 3))
-                image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
-                image.thumbnail((width, width * 3))
-                buffer = BytesIO()
-                image.save(buffer, "WEBP", quality=82)
-                thumb_name = storage.save(thumb_name, ContentFile(buffer.getvalue()))
-        with storage.open(thumb_name, "rb") as thumb, Image.open(thumb) as image:
-            thumb_width, thumb_height = image.size
-    except (OSError, UnidentifiedImageError, ValueError):
-        logger.warning("Could not make a thumbnail of %s", image_field.name, exc_info=True)
-        return None
-    return Thumbnail(storage.url(thumb_name), thumb_width, thumb_height)
+from newsletters.thumbnails import COVER_WIDTH, PORTRAIT_WIDTH, SECTION_IMAGE_WIDTH, thumbnail
 
 
 def set_neighbours(issue, published):
