@@ -1,0 +1,39 @@
+"""gunicorn's configuration for the portal (README.md, "Deployment").
+
+gunicorn reads this file from its working directory by default; the
+documented command names it with --config so that it holds wherever gunicorn
+is started. Options on the command line (--workers, --bind) win over it.
+https://docs.gunicorn.org/en/stable/settings.html
+"""
+
+# Threaded workers, that idle connections cannot stall. A sync worker serves
+# one connection at a time and waits up to `timeout` for its request, so two
+# connections that send nothing (a port scan, a stuck client) stall two
+# workers for 30 seconds when gunicorn is reached without the proxy. This
+# worker (msme_portal/gunicorn_worker.py) keeps connections that have sent
+# nothing in its event loop, without a thread, and each worker runs
+# `threads` requests at once. The number of workers comes from --workers
+# (or WEB_CONCURRENCY).
+worker_class = "msme_portal.gunicorn_worker.IdleSafeThreadWorker"
+threads = 4
+
+# A worker whose event loop is stuck this long is killed and replaced.
+timeout = 30
+# After SIGTERM (a deployment, a scale-down), time to finish the requests in
+# hand before the worker is killed.
+graceful_timeout = 30
+# Seconds a connection may stay idle, before its first request or between
+# two (in the event loop, without a thread). Behind a load balancer that
+# reuses its connections, make it longer than the balancer's idle timeout,
+# or the balancer may send on a connection gunicorn has just closed.
+keepalive = 5
+
+# Which requests came over HTTPS is the portal's to decide, from proxies it
+# trusts (DJANGO_TRUSTED_PROXIES, msme_portal/proxies.py). gunicorn would
+# otherwise believe X-Forwarded-Proto from any local process on its own.
+secure_scheme_headers = {}
+
+# No control socket: nothing here uses gunicornc, and its default path
+# ($HOME/.gunicorn/gunicorn.ctl) is shared by every gunicorn the same user
+# runs on the machine.
+control_socket_disable = True
