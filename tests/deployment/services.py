@@ -7,6 +7,7 @@ loopback (127.0.0.0/8 is all loopback on Linux), so the proxy sees distinct
 clients without any header forged by the tests.
 """
 
+import contextlib
 import http.client
 import http.cookies
 import os
@@ -70,10 +71,8 @@ class Service:
 
     def stop(self, sig=signal.SIGTERM, timeout=20):
         if self.process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, sig)
-            except ProcessLookupError:
-                pass
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -142,7 +141,8 @@ def create_database(server_url):
 
     parsed = urllib.parse.urlsplit(server_url)
     name = f"msme_deployed_{secrets.token_hex(4)}"
-    with psycopg.connect(server_url.replace("postgres://", "postgresql://"), dbname="postgres", autocommit=True) as connection:  # fmt: skip
+    conninfo = server_url.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(conninfo, dbname="postgres", autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     return urllib.parse.urlunsplit(parsed._replace(path=f"/{name}"))
 
