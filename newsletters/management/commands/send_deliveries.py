@@ -1,30 +1,38 @@
 """Mail the queued deliveries: `manage.py send_deliveries [--loop]`.
 
 Without --loop it sends every pending delivery (waiting for retries that are
-due later) and exits, which suits cron or a one-off run after send_issue.
-With --loop it keeps polling, to run as a service. Several workers may run
-at once on PostgreSQL; on SQLite run one. See newsletters/sending.py for what
-happens when a worker is stopped part-way.
+due later, for other workers' claims, and for a mail server that does not
+answer) and exits, which suits cron or a one-off run after send_issue. With
+--loop it keeps polling, to run as a service. Several workers may run at
+once on PostgreSQL; on SQLite run one. A worker that is killed, however, has
+its deliveries taken over by the next worker that starts; see
+newsletters/sending.py for the guarantees and their limits.
 """
 
 import signal
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from newsletters.sending import (
     DEFAULT_BATCH_SIZE,
     MAX_ATTEMPTS,
+    MAX_OUTAGE_DELAY,
+    OUTAGE_DELAY,
     RETRY_DELAY,
-    STALE_AFTER,
+    MailServerDown,
     Worker,
     outstanding_count,
 )
 
 
 class Command(BaseCommand):
-    help = "Send the pending newsletter deliveries over SMTP, in batches."
+    help = (
+        "Send the pending newsletter deliveries over SMTP, in batches. The deliveries "
+        "of a worker that died are taken over at once; while the mail server does not "
+        "answer, the worker waits and retries without using up the deliveries' attempts."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -53,19 +61,45 @@ class Command(BaseCommand):
             "--retry-delay",
             type=float,
             default=RETRY_DELAY.total_seconds(),
-            help="Seconds before the first retry; it doubles with each attempt "
-            f"(default {RETRY_DELAY.total_seconds():.0f}).",
+            help="Seconds before the first retry of a delivery the server put off; it "
+            f"doubles with each attempt (default {RETRY_DELAY.total_seconds():.0f}).",
         )
         parser.add_argument(
-            "--stale-after",
+            "--outage-retry",
             type=float,
-            default=STALE_AFTER.total_seconds() / 60,
-            help="Minutes after which a delivery left 'sending' by a stopped worker is "
-            f"queued again (default {STALE_AFTER.total_seconds() / 60:.0f}).",
+            default=OUTAGE_DELAY.total_seconds(),
+            help="Seconds before trying again a mail server that does not answer; it "
+            "doubles with each try, up to --outage-retry-max "
+            f"(default {OUTAGE_DELAY.total_seconds():.0f}).",
+        )
+        parser.add_argument(
+            "--outage-retry-max",
+            type=float,
+            default=MAX_OUTAGE_DELAY.total_seconds(),
+            help="Longest wait between two tries to reach the mail server "
+            f"(default {MAX_OUTAGE_DELAY.total_seconds():.0f}).",
+        )
+        parser.add_argument(
+            "--give-up-after",
+            type=float,
+            default=None,
+            metavar="SECONDS",
+            help="Stop with exit status 1 when the mail server has not answered for this "
+            "long; the deliveries stay queued. By default the worker keeps trying.",
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args, **options):
+        for name in ("batch_size", "max_attempts"):
+            if options[name] < 1:
+                raise CommandError(f"--{name.replace('_', '-')} must be at least 1.")
+        for name in ("poll_interval", "retry_delay", "outage_retry", "outage_retry_max"):
+            if options[name] <= 0:
+                raise CommandError(f"--{name.replace('_', '-')} must be more than 0 seconds.")
+        give_up_after = options["give_up_after"]
+        if give_up_after is not None and give_up_after < 0:
+            raise CommandError("--give-up-after must be 0 seconds or more.")
+
         progress = tqdm(
             total=outstanding_count(),
             unit="msg",
@@ -84,13 +118,20 @@ class Command(BaseCommand):
                 progress.total = outstanding_count() + processed
             progress.update(1)
 
+        def notify(text):
+            # Above the progress bar, which stays at the bottom.
+            progress.write(text, file=self.stderr._out)
+
         worker = Worker(
-            batch_size=max(1, options["batch_size"]),
-            max_attempts=max(1, options["max_attempts"]),
+            batch_size=options["batch_size"],
+            max_attempts=options["max_attempts"],
             retry_delay=timedelta(seconds=options["retry_delay"]),
-            stale_after=timedelta(minutes=options["stale_after"]),
             poll_interval=options["poll_interval"],
+            outage_delay=timedelta(seconds=options["outage_retry"]),
+            max_outage_delay=timedelta(seconds=options["outage_retry_max"]),
+            give_up_after=None if give_up_after is None else timedelta(seconds=give_up_after),
             on_progress=on_progress,
+            notify=notify,
         )
 
         def stop(signum, frame):
@@ -102,7 +143,9 @@ class Command(BaseCommand):
             worker.run(loop=options["loop"])
         except KeyboardInterrupt:
             worker.stopping = True
+        except MailServerDown as error:
+            raise CommandError(str(error)) from error
         finally:
             signal.signal(signal.SIGTERM, previous)
             progress.close()
-        self.stdout.write(f"Processed {processed} deliveries.")
+            self.stdout.write(f"Processed {processed} deliveries.")
