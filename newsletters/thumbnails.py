@@ -7,6 +7,7 @@ or removed, its thumbnails are deleted; the original file stays, because
 emails already sent link to it.
 """
 
+import functools
 import logging
 from dataclasses import dataclass
 from io import BytesIO
@@ -48,29 +49,41 @@ def thumbnail_name(name, width):
 def thumbnail(image_field, width):
     """A WebP copy of `image_field` at most `width` pixels wide.
 
-    Later requests only read the stored copy's header. Returns None when the
-    original is missing or unreadable, so a lost file never breaks a page.
+    Returns None when the original is missing or unreadable, so a lost file
+    never breaks a page.
     """
     if not image_field:
         return None
-    storage = image_field.storage
-    thumb_name = thumbnail_name(image_field.name, width)
     try:
-        if not storage.exists(thumb_name):
-            with storage.open(image_field.name, "rb") as original, Image.open(original) as image:
-                # JPEG decodes straight to a reduced size: big photos stay cheap.
-                image.draft("RGB", (width, width * 3))
-                image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
-                image.thumbnail((width, width * 3))
-                buffer = BytesIO()
-                image.save(buffer, "WEBP", quality=82)
-                thumb_name = storage.save(thumb_name, ContentFile(buffer.getvalue()))
-        with storage.open(thumb_name, "rb") as thumb, Image.open(thumb) as image:
-            thumb_width, thumb_height = image.size
+        name, thumb_width, thumb_height = stored_thumbnail(
+            image_field.storage, image_field.name, width
+        )
     except (OSError, UnidentifiedImageError, ValueError):
         logger.warning("Could not make a thumbnail of %s", image_field.name, exc_info=True)
         return None
-    return Thumbnail(storage.url(thumb_name), thumb_width, thumb_height)
+    return Thumbnail(image_field.storage.url(name), thumb_width, thumb_height)
+
+
+# Each process remembers the thumbnails it has found or made: on a bucket,
+# looking one up again would cost requests on every page view. An entry never
+# goes stale in use: a replaced image has a new name, so its new thumbnails
+# do too.
+@functools.lru_cache(maxsize=4096)
+def stored_thumbnail(storage, original_name, width):
+    """(name, width, height) of the thumbnail of `original_name` in `storage`,
+    made now if it is not there."""
+    thumb_name = thumbnail_name(original_name, width)
+    if storage.exists(thumb_name):
+        with storage.open(thumb_name, "rb") as thumb, Image.open(thumb) as image:
+            return (thumb_name, *image.size)
+    with storage.open(original_name, "rb") as original, Image.open(original) as image:
+        # JPEG decodes straight to a reduced size: big photos stay cheap.
+        image.draft("RGB", (width, width * 3))
+        small = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+    small.thumbnail((width, width * 3))
+    buffer = BytesIO()
+    small.save(buffer, "WEBP", quality=82)
+    return (storage.save(thumb_name, ContentFile(buffer.getvalue())), *small.size)
 
 
 def delete_thumbnails(storage, name):

@@ -5,6 +5,7 @@ it over HTTP with boto3, as it would to any S3-compatible store.
 """
 
 import json
+import logging
 import urllib.request
 import uuid
 from io import BytesIO
@@ -12,6 +13,7 @@ from io import BytesIO
 import boto3
 import ckeditor_uploader.utils
 import pytest
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -150,6 +152,20 @@ def test_the_public_page_shows_the_thumbnail_from_the_bucket(client, bucket, set
     assert f"img-src 'self' {bucket.endpoint} data:" in policy
     assert "script-src 'self';" in policy
     assert media_root_files(settings) == []
+
+
+def test_a_thumbnail_once_found_costs_the_bucket_no_more_requests(client, bucket, caplog):
+    issue = make_issue()
+    section = make_section(issue, image=png(), image_alt="A rising chart")
+    thumb = thumbnail_name(section.image.name, SECTION_IMAGE_WIDTH)
+    client.get(issue.get_absolute_url())
+    cache.clear()  # the page itself is rendered again
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        html = client.get(issue.get_absolute_url()).content.decode()
+    assert f'src="{bucket.url}{thumb}"' in html
+    served = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
+    assert not [line for line in served if bucket.name in line]
 
 
 def test_the_open_graph_image_is_the_buckets_absolute_url(client, bucket):
