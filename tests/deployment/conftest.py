@@ -62,12 +62,12 @@ class Site:
         """A client that reaches gunicorn without the proxy."""
         return services.Visitor(self.gunicorn.port, source=source)
 
-    def uncached(self, client="198.51.100.1"):
-        """A visitor's request as the proxy passes it on, straight to
+    def uncached(self, client="198.51.100.1", gunicorn=None):
+        """A visitor's requests as the proxy passes them on, straight to
         gunicorn (from the proxy's address, with its headers), so that no
         copy kept by nginx answers in its place."""
         return services.Visitor(
-            self.gunicorn.port,
+            (gunicorn or self.gunicorn).port,
             source=services.PROXY_ADDRESS,
             headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": client},
         )
@@ -154,3 +154,30 @@ def site(tmp_path_factory, postgres_server_url, site_smtp):
     finally:
         for service in (site.nginx, site.gunicorn, *site.extra):
             service.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_gunicorn(site, tmp_path_factory):
+    """A second gunicorn on the same database with the cache in Redis (the
+    README's shared cache for several servers)."""
+    folder = tmp_path_factory.mktemp("redis")
+    redis = services.start_redis(folder)
+    env = {
+        **site.env,
+        "DJANGO_CACHE_BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "DJANGO_CACHE_LOCATION": redis.url,
+    }
+    gunicorn = services.start_gunicorn(env, folder, name="gunicorn-redis")
+    try:
+        yield gunicorn
+    finally:
+        gunicorn.stop()
+        redis.stop()
+
+
+@pytest.fixture(params=["database cache", "Redis"])
+def app_server(request, site):
+    """gunicorn with three workers, with each shared cache the README offers."""
+    if request.param == "Redis":
+        return request.getfixturevalue("redis_gunicorn")
+    return site.gunicorn

@@ -326,7 +326,7 @@ class Visitor:
         if data is not None:
             body = urllib.parse.urlencode(data, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        if method == "POST" and self.tls:
+        if method == "POST" and (self.tls or headers.get("X-Forwarded-Proto") == "https"):
             # Django checks the origin of unsafe requests over HTTPS.
             headers.setdefault("Origin", f"https://{self.host}:{self.port}")
             headers.setdefault("Referer", f"https://{self.host}:{self.port}{path}")

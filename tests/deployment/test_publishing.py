@@ -35,39 +35,46 @@ def run_action(site, staff, action):
          "index": "0"},
     )  # fmt: skip
     assert response.status == 302, response.text[:500]
-    landing = staff.get(response.header("location").removeprefix(f"https://localhost:{staff.port}"))
+    location = response.header("location").removeprefix(f"https://localhost:{staff.port}")
+    landing = staff.get(location)
     assert landing.status == 200
     return landing
 
 
-def anonymous_pages(site, path, count=REQUESTS):
-    """`count` anonymous requests to gunicorn, each on a new connection so
+def anonymous_pages(site, gunicorn, path, count=REQUESTS):
+    """`count` anonymous requests to `gunicorn`, each on a new connection so
     they spread over its workers."""
-    return [site.uncached().get(path) for _ in range(count)]
+    return [site.uncached(gunicorn=gunicorn).get(path) for _ in range(count)]
 
 
-def test_unpublishing_and_publishing_reach_every_worker_at_once(site, publisher):
+def workers_since(gunicorn, line_count):
+    answered = gunicorn.access_log.read_text().splitlines()[line_count:]
+    return {line.split(" ")[0] for line in answered}
+
+
+def test_unpublishing_and_publishing_reach_every_worker_at_once(site, app_server):
+    publisher = site.uncached(client="198.51.100.30", gunicorn=app_server)
+    assert publisher.sign_in(PUBLISHER, PASSWORD).status == 302
     # Every worker renders and keeps the archive with the issue in it.
-    before = anonymous_pages(site, "/issues/")
+    before = anonymous_pages(site, app_server, "/issues/")
     assert all(ISSUE_LINK in page.text for page in before)
-    assert len(services.workers_that_answered(site.gunicorn, "/issues/")) >= 2
+    assert len(services.workers_that_answered(app_server, "/issues/")) >= 2
 
     landing = run_action(site, publisher, "unpublish")
     assert "Unpublished 1 issue" in landing.text
-    served_before = len(site.gunicorn.access_log.read_text().splitlines())
+    served_before = len(app_server.access_log.read_text().splitlines())
 
-    after = anonymous_pages(site, "/issues/")
+    after = anonymous_pages(site, app_server, "/issues/")
     assert [page.status for page in after] == [200] * REQUESTS
     assert not [page for page in after if ISSUE_LINK in page.text]
-    issue_pages = anonymous_pages(site, f"/issues/{ISSUE_SLUG}/", count=20)
+    issue_pages = anonymous_pages(site, app_server, f"/issues/{ISSUE_SLUG}/", count=20)
     assert {page.status for page in issue_pages} == {404}
     # The answers came from several workers, not one that happened to see the edit.
-    answered = site.gunicorn.access_log.read_text().splitlines()[served_before:]
-    assert len({line.split(" ")[0] for line in answered}) >= 2
+    assert len(workers_since(app_server, served_before)) >= 2
 
     landing = run_action(site, publisher, "publish")
     assert "Published 1 issue" in landing.text
-    again = anonymous_pages(site, "/issues/")
+    again = anonymous_pages(site, app_server, "/issues/")
     assert all(ISSUE_LINK in page.text for page in again)
 
 
