@@ -3,13 +3,14 @@ the staff import of subscribers."""
 
 import time
 import unicodedata
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from network.models import MemberEconomy
@@ -18,6 +19,9 @@ from .models import SubscriberLanguage
 
 OTHER_ECONOMY = "other"
 STARTED_SALT = "newsletters.forms.subscribe.started"
+# A sign-up form older than this is shown again to be sent once more, so a
+# robot cannot keep reusing one start time it fetched long ago.
+STARTED_MAX_AGE = timedelta(days=1)
 # Addresses we refuse outright: anything that could be read as several
 # addresses or as extra header lines once it reaches a mail server.
 FORBIDDEN_IN_ADDRESS = set(",;<>\"'()[]\\ ")
@@ -70,8 +74,9 @@ class EmailAddressField(forms.CharField):
         self.validators.append(validate_deliverable_address)
 
 
-def make_started_token():
-    return signing.dumps(time.time(), salt=STARTED_SALT)
+def make_started_token(seconds_ago=0):
+    """The form's signed start time, `seconds_ago` seconds in the past."""
+    return signing.dumps(time.time() - seconds_ago, salt=STARTED_SALT)
 
 
 def economy_choices():
@@ -144,16 +149,37 @@ class SubscribeForm(forms.Form):
         }
 
     def is_from_robot(self):
-        """A filled honeypot, or a form returned faster than a person could
-        fill it (or with a start time we did not sign)."""
-        if self.cleaned_data.get("website"):
-            return True
+        """A filled honeypot: people never see that field."""
+        return bool(self.cleaned_data.get("website"))
+
+    def start_time_problem(self):
+        """What to tell the visitor when the form came back faster than a
+        person usually fills it, too long after it was shown, or without a
+        start time we signed; an empty string when all is well."""
+        again = gettext("Please check your details and press Subscribe again.")
         try:
-            started = signing.loads(self.cleaned_data.get("started", ""), salt=STARTED_SALT)
+            started = signing.loads(
+                self.cleaned_data.get("started", ""),
+                salt=STARTED_SALT,
+                max_age=STARTED_MAX_AGE,
+            )
             elapsed = time.time() - float(started)
+        except signing.SignatureExpired:
+            return f"{gettext('This form was open for a long time.')} {again}"
         except (signing.BadSignature, TypeError, ValueError):
-            return True
-        return elapsed < settings.NEWSLETTER_SIGNUP_MIN_SECONDS
+            return f"{gettext('We could not read this form completely.')} {again}"
+        if elapsed < settings.NEWSLETTER_SIGNUP_MIN_SECONDS:
+            return again
+        return ""
+
+    def again(self):
+        """This form, filled in as it was sent, with a fresh start time that
+        lets the next press through at once: the visitor has seen the form."""
+        data = self.data.copy()
+        data[self.add_prefix("started")] = make_started_token(
+            seconds_ago=settings.NEWSLETTER_SIGNUP_MIN_SECONDS
+        )
+        return type(self)(data)
 
 
 class NewLinkForm(forms.Form):

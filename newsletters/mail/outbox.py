@@ -1,9 +1,257 @@
 """Account emails queued by the public pages and sent by the worker.
 
-Placeholder until the queue lands: nothing is queued yet, so nothing is sent.
+The sign-up and "send me a new link" pages write one `AccountEmail` row per
+request and mail nothing (`newsletters/models/account_emails.py` says why).
+The send worker (`manage.py send_deliveries`) calls `send_queued` once per
+turn of its loop. For each row it claims, it decides then what the address
+gets, from the subscriber's status at that moment: a confirmation link when
+they wait for confirmation, "you are already subscribed" when confirmed,
+nothing for an address nobody subscribed with or that unsubscribed. Then it
+clears the address from the row.
+
+Rows are claimed like issue deliveries (`newsletters/sending.py`): with
+`SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers take
+disjoint rows; each row is recorded as sent in its own commit right after the
+server accepted it; temporary failures are retried with growing delays, and
+permanent ones recorded with the server's reply.
+
+An address receives at most one account email per 5 minutes and 5 per day
+(`PER_ADDRESS_LIMITS`), however many requests name it and from wherever:
+later requests are answered as usual and recorded as held, since the link in
+the email already sent still works. The subscriber's row is locked while
+this is decided, so two workers cannot both decide to mail the same person.
 """
 
+import logging
+import smtplib
+import uuid
+from datetime import timedelta
 
-def send_queued(connection_factory):
-    """Send the queued account emails; returns how many were sent."""
-    return 0
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+
+from newsletters.models import AccountEmail, AccountEmailStatus, Subscriber, SubscriberStatus
+
+from .subscriptions import (
+    already_subscribed_message,
+    confirmation_message,
+    record_confirmation_sent,
+)
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 50
+MAX_ATTEMPTS = 5
+RETRY_DELAY = timedelta(minutes=1)
+# Longer than one message can take (a few EMAIL_TIMEOUTs).
+STALE_AFTER = timedelta(minutes=10)
+# Rows that left the queue are kept this long (the daily limit needs one day).
+KEEP_FOR = timedelta(days=7)
+# (emails, window): at most that many account emails to one address per window.
+PER_ADDRESS_LIMITS = [(1, timedelta(minutes=5)), (5, timedelta(days=1))]
+
+
+def send_queued(connection_factory, *, batch_size=BATCH_SIZE):
+    """Send one batch of the queued account emails over one connection made
+    by `connection_factory` (Django's `get_connection`, or the like);
+    returns how many were sent."""
+    requeue_stale()
+    forget_old()
+    rows = claim(batch_size)
+    if not rows:
+        return 0
+    sent = 0
+    mail_connection = connection_factory()
+    try:
+        for row in rows:
+            sent += send_one(mail_connection, row)
+    finally:
+        close(mail_connection)
+    return sent
+
+
+# The queue
+
+
+def requeue_stale():
+    """Give back rows left SENDING by a worker that stopped."""
+    count = AccountEmail.objects.filter(
+        status=AccountEmailStatus.SENDING, claimed_at__lt=timezone.now() - STALE_AFTER
+    ).update(status=AccountEmailStatus.QUEUED, claim_token="", next_attempt_at=None)
+    if count:
+        logger.warning("Put %d account emails left by a stopped worker back in the queue", count)
+
+
+def forget_old():
+    in_queue = [AccountEmailStatus.QUEUED, AccountEmailStatus.SENDING]
+    AccountEmail.objects.filter(created_at__lt=timezone.now() - KEEP_FOR).exclude(
+        status__in=in_queue
+    ).delete()
+
+
+def claim(batch_size):
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    with transaction.atomic():
+        candidates = AccountEmail.objects.due(now).order_by("pk")
+        if db_connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        ids = list(candidates.values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return []
+        AccountEmail.objects.filter(pk__in=ids, status=AccountEmailStatus.QUEUED).update(
+            status=AccountEmailStatus.SENDING, claimed_at=now, claim_token=token
+        )
+    return list(
+        AccountEmail.objects.filter(claim_token=token, status=AccountEmailStatus.SENDING).order_by(
+            "pk"
+        )
+    )
+
+
+# Recording outcomes: one UPDATE, committed at once, and only while this
+# worker's claim holds.
+
+
+def record(row, **fields):
+    return AccountEmail.objects.filter(
+        pk=row.pk, claim_token=row.claim_token, status=AccountEmailStatus.SENDING
+    ).update(**fields)
+
+
+def finish(row, status, reason=""):
+    """Take the row out of the queue, and its address with it."""
+    record(row, status=status, email="", last_error=reason)
+
+
+def retry_later(row, reason):
+    attempts = row.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        record(
+            row,
+            status=AccountEmailStatus.FAILED,
+            attempts=attempts,
+            email="",
+            last_error=_("Gave up after %(count)d attempts. Last error: %(reason)s")
+            % {"count": attempts, "reason": reason},
+        )
+        return
+    record(
+        row,
+        status=AccountEmailStatus.QUEUED,
+        attempts=attempts,
+        next_attempt_at=timezone.now() + RETRY_DELAY * 2 ** (attempts - 1),
+        claim_token="",
+        last_error=reason,
+    )
+
+
+# Deciding and sending
+
+
+def recipient(row):
+    """The subscriber to mail for `row`, or None after recording why not.
+
+    The subscriber's row stays locked until the decision is committed, and a
+    row decided for mailing counts toward the limits from then on, so
+    another worker deciding for the same person sees it.
+    """
+    with transaction.atomic():
+        subscriber = (
+            Subscriber.objects.select_for_update().with_email(row.email).order_by("pk").first()
+        )
+        if subscriber is None or subscriber.status == SubscriberStatus.UNSUBSCRIBED:
+            finish(row, AccountEmailStatus.SKIPPED)
+            return None
+        reached = limit_reached(subscriber, row)
+        if reached is not None:
+            limit, window = reached
+            now = timezone.now()
+            record(
+                row,
+                status=AccountEmailStatus.HELD,
+                subscriber=subscriber,
+                email="",
+                last_error=_("The address had %(count)d emails from us in %(window)s.")
+                % {"count": limit, "window": timesince(now - window, now)},
+            )
+            return None
+        record(row, subscriber=subscriber)
+    return subscriber
+
+
+def limit_reached(subscriber, row):
+    """The first of PER_ADDRESS_LIMITS that `subscriber` has reached, or None."""
+    now = timezone.now()
+    others = AccountEmail.objects.filter(subscriber=subscriber).exclude(pk=row.pk)
+    for limit, window in PER_ADDRESS_LIMITS:
+        since = now - window
+        mailed = others.filter(
+            Q(status=AccountEmailStatus.SENT, sent_at__gte=since)
+            | Q(status=AccountEmailStatus.SENDING, claimed_at__gte=since)
+        )
+        if mailed.count() >= limit:
+            return limit, window
+    return None
+
+
+def send_one(mail_connection, row):
+    """Mail `row` if its address is to get anything; returns 1 if it was sent."""
+    subscriber = recipient(row)
+    if subscriber is None:
+        return 0
+    is_confirmation = subscriber.status == SubscriberStatus.PENDING
+    try:
+        message = (
+            confirmation_message(subscriber)
+            if is_confirmation
+            else already_subscribed_message(subscriber)
+        )
+        mail_connection.open()
+        mail_connection.send_messages([message])
+    except (smtplib.SMTPException, OSError) as error:
+        # Imported here: the worker's module imports this one.
+        from newsletters.sending import PermanentFailure, classify
+
+        failure = classify(error, subscriber.email)
+        if not isinstance(error, smtplib.SMTPRecipientsRefused):
+            # The connection may be unusable: the next message opens a new one.
+            close(mail_connection)
+        if isinstance(failure, PermanentFailure):
+            finish(row, AccountEmailStatus.FAILED, str(failure))
+        else:
+            retry_later(row, str(failure))
+        logger.info("Account email %s not sent: %s", row.pk, failure)
+        return 0
+    except ValueError as error:
+        # The message cannot be built for this address: retrying would fail again.
+        finish(
+            row,
+            AccountEmailStatus.FAILED,
+            _("Not a usable address: %(error)s") % {"error": error},
+        )
+        logger.warning("Account email %s not sent: %s", row.pk, error)
+        return 0
+    record(
+        row,
+        status=AccountEmailStatus.SENT,
+        sent_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        email="",
+        last_error="",
+    )
+    if is_confirmation:
+        record_confirmation_sent(subscriber)
+    return 1
+
+
+def close(mail_connection):
+    try:
+        mail_connection.close()
+    except (smtplib.SMTPException, OSError):
+        # Closing a connection the server already dropped.
+        mail_connection.connection = None

@@ -2,6 +2,9 @@
 
 Each goes out as plain text with an HTML alternative, in the subscriber's
 language, with their personal unsubscribe link in the body and the headers.
+The public pages queue them and the send worker mails them
+(`newsletters/mail/outbox.py`); staff's "Resend the confirmation email"
+sends at once with `send_confirmation`.
 """
 
 import logging
@@ -12,6 +15,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+
+from newsletters.models import Subscriber
 
 from . import links
 
@@ -39,9 +44,9 @@ def personal_message(subscriber, subject, template_name, context=None):
     return message
 
 
-def send_confirmation(subscriber):
+def confirmation_message(subscriber):
     with translation.override(subscriber.language):
-        message = personal_message(
+        return personal_message(
             subscriber,
             gettext("Confirm your subscription to the WTO MSME Group newsletter"),
             "emails/subscriptions/confirm",
@@ -50,24 +55,32 @@ def send_confirmation(subscriber):
                 "expiry_days": links.CONFIRMATION_MAX_AGE.days,
             },
         )
-    message.send()
-    subscriber.confirmation_sent_at = timezone.now()
-    subscriber.save(update_fields=["confirmation_sent_at", "updated_at"])
 
 
-def send_already_subscribed(subscriber):
+def already_subscribed_message(subscriber):
     with translation.override(subscriber.language):
-        message = personal_message(
+        return personal_message(
             subscriber,
             gettext("You are already subscribed to the WTO MSME Group newsletter"),
             "emails/subscriptions/already_subscribed",
         )
-    message.send()
+
+
+def record_confirmation_sent(subscriber):
+    # Only these columns: the person may be confirming at this very moment.
+    now = timezone.now()
+    Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now, updated_at=now)
+    subscriber.confirmation_sent_at = now
+
+
+def send_confirmation(subscriber):
+    confirmation_message(subscriber).send()
+    record_confirmation_sent(subscriber)
 
 
 def send_safely(send, subscriber):
-    """Send, and log rather than raise when the mail server fails: the
-    visitor sees the same page either way and can ask for a new link."""
+    """Send, and log rather than raise when the mail server fails; says
+    whether it was sent (staff are told how many failed)."""
     try:
         send(subscriber)
     except (smtplib.SMTPException, OSError):

@@ -1,3 +1,4 @@
+from .account_emails import AccountEmail, AccountEmailKind, AccountEmailStatus
 from .issues import (
     Issue,
     IssueStatus,
@@ -18,6 +19,9 @@ from .subscribers import (
 )
 
 __all__ = [
+    "AccountEmail",
+    "AccountEmailKind",
+    "AccountEmailStatus",
     "ConsentSource",
     "ErasureRecord",
     "Issue",

@@ -1,15 +1,20 @@
 """Public subscription pages: sign-up with double opt-in, confirmation, a new
 confirmation link, and unsubscription (including RFC 8058 one-click).
 
-The sign-up answers every valid submission with the same redirect to the same
-page and sends an email in every case, so nobody can learn from the site
-whether an address is on the list.
+The sign-up and new-link forms answer every valid submission with the same
+redirect to the same page, and do the same work whatever the address: they
+queue one account email and send nothing. The send worker decides what the
+address gets (`newsletters/mail/outbox.py`), so neither the answer nor its
+timing tells whether an address is on the list. Rate limits count attempts
+per client address and per pair of client and email address, never per
+email address alone, so nobody can lock an address's owner out.
 """
 
 import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -18,9 +23,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from msme_portal.proxies import client_address
 from newsletters.forms import NewLinkForm, SubscribeForm
 from newsletters.mail import links
-from newsletters.mail.subscriptions import send_already_subscribed, send_confirmation, send_safely
-from newsletters.models import Subscriber, SubscriberStatus
-from newsletters.models.subscribers import SignUpOutcome
+from newsletters.models import AccountEmail, AccountEmailKind, Subscriber, SubscriberStatus
+from newsletters.models.subscribers import normalize_email
 
 TEMPLATES = "newsletters/subscriptions/"
 
@@ -39,6 +43,11 @@ def is_rate_limited(kind, identifier):
         cache.add(key, 1, timeout=window)
         count = 1
     return count > limit
+
+
+def is_pair_rate_limited(request, email):
+    """Whether this client has asked too often for this email address."""
+    return is_rate_limited("ip_email", f"{client_address(request)} {normalize_email(email)}")
 
 
 def too_many_attempts(request, kind):
@@ -60,25 +69,34 @@ def subscribe(request):
             if form.is_from_robot():
                 # Robots get the page people get, and nothing is recorded or sent.
                 return redirect("subscriptions:thanks")
-            if is_rate_limited("email", form.cleaned_data["email"]):
-                return too_many_attempts(request, "email")
-            subscriber, outcome = Subscriber.objects.sign_up(
-                email=form.cleaned_data["email"],
-                consent_version=settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION,
-                **form.subscriber_details(),
-            )
-            if outcome == SignUpOutcome.ALREADY_CONFIRMED:
-                send_safely(send_already_subscribed, subscriber)
-            else:
-                send_safely(send_confirmation, subscriber)
+            problem = form.start_time_problem()
+            if problem:
+                # Too fast (browser autofill), too old or unreadable: a person
+                # may well have sent it, so they get it back to send again.
+                return subscribe_page(request, form.again(), notice=problem)
+            email = form.cleaned_data["email"]
+            if is_pair_rate_limited(request, email):
+                return too_many_attempts(request, "ip_email")
+            with transaction.atomic():
+                Subscriber.objects.sign_up(
+                    email=email,
+                    consent_version=settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION,
+                    **form.subscriber_details(),
+                )
+                AccountEmail.objects.queue(AccountEmailKind.SIGN_UP, email)
             return redirect("subscriptions:thanks")
     else:
         form = SubscribeForm()
+    return subscribe_page(request, form)
+
+
+def subscribe_page(request, form, notice=""):
     return render(
         request,
         TEMPLATES + "subscribe.html",
         {
             "form": form,
+            "notice": notice,
             "privacy_statement_version": settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION,
         },
     )
@@ -128,20 +146,18 @@ def link_problem(request, reason, status):
 @require_http_methods(["GET", "HEAD", "POST"])
 def new_link(request):
     """Ask for a fresh confirmation link. Answers like the sign-up does,
-    whatever the address; only people waiting for confirmation, or already
-    subscribed, get an email."""
+    whatever the address, and queues the request whatever the address; the
+    worker mails only people waiting for confirmation, or already
+    subscribed."""
     if request.method == "POST":
         if is_rate_limited("ip", client_address(request)):
             return too_many_attempts(request, "ip")
         form = NewLinkForm(request.POST)
         if form.is_valid():
-            if is_rate_limited("email", form.cleaned_data["email"]):
-                return too_many_attempts(request, "email")
-            subscriber = Subscriber.objects.with_email(form.cleaned_data["email"]).first()
-            if subscriber is not None and subscriber.status == SubscriberStatus.PENDING:
-                send_safely(send_confirmation, subscriber)
-            elif subscriber is not None and subscriber.status == SubscriberStatus.CONFIRMED:
-                send_safely(send_already_subscribed, subscriber)
+            email = form.cleaned_data["email"]
+            if is_pair_rate_limited(request, email):
+                return too_many_attempts(request, "ip_email")
+            AccountEmail.objects.queue(AccountEmailKind.NEW_LINK, email)
             return redirect("subscriptions:thanks")
     else:
         form = NewLinkForm()

@@ -3,8 +3,10 @@
 import itertools
 
 import pytest
+from django.core.mail import get_connection
 from django.utils import timezone
 
+from newsletters.mail.outbox import send_queued
 from newsletters.models import Subscriber, SubscriberStatus
 from tests.smtp import smtp_server  # noqa: F401  (a fixture for this folder's tests)
 
@@ -35,3 +37,14 @@ def make_subscriber(db):
 @pytest.fixture
 def no_min_fill_time(settings):
     settings.NEWSLETTER_SIGNUP_MIN_SECONDS = 0
+
+
+@pytest.fixture
+def send_queued_emails(db):
+    """Sends the queued account emails into `mail.outbox`, as the worker
+    would; returns how many were sent. The pages only queue them."""
+
+    def send():
+        return send_queued(lambda: get_connection("django.core.mail.backends.locmem.EmailBackend"))
+
+    return send
