@@ -1,16 +1,24 @@
-"""Publishers follow the sends they start.
+"""Publishers follow the sends they start, import subscribers and see the
+erasure records.
 
 Starting a send redirects to its progress page, and the sends list and the
 failed-deliveries report are where a Publisher checks the outcome: all of
 them need the view permissions of the two sending models, which 0004 did
-not grant. Reversing this takes them away again.
+not grant. Importing subscribers from CSV adds them, and the erasure records
+are the count kept of the subscribers a Publisher erases: 0003 granted
+neither. Reversing this takes them away again.
 """
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 PUBLISHERS = "Publishers"
-PUBLISHER_CODENAMES = ["view_issuesend", "view_delivery"]
+PUBLISHER_CODENAMES = [
+    "view_issuesend",
+    "view_delivery",
+    "add_subscriber",
+    "view_erasurerecord",
+]
 
 
 def permissions(apps, using):
