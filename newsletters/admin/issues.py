@@ -37,6 +37,8 @@ URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
 
 def can_publish(user):
+    """Whether `user` may publish, unpublish and schedule issues, and send
+    them to the subscribers: one right, the Publishers' (see sending.py)."""
     return user.is_active and user.is_staff and user.has_perm(PUBLISH_PERMISSION)
 
 

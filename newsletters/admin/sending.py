@@ -27,7 +27,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from newsletters.admin.issues import PUBLISH_PERMISSION, IssueAdmin
+from newsletters.admin.issues import IssueAdmin, can_publish
 from newsletters.admin.read_only import ReadOnlyAdmin
 from newsletters.mail.issue_email import IssueEmail
 from newsletters.models import Delivery, DeliveryStatus, Issue, IssueSend
@@ -75,10 +75,6 @@ class SendTestForm(forms.Form):
                 params={"max": MAX_TEST_ADDRESSES, "count": len(addresses)},
             )
         return addresses
-
-
-def can_send(user):
-    return user.is_active and user.is_staff and user.has_perm(PUBLISH_PERMISSION)
 
 
 class FailedDeliveryInline(admin.TabularInline):
@@ -134,7 +130,7 @@ class IssueSendAdmin(ReadOnlyAdmin):
     date_hierarchy = "started_at"
     fields = [
         "issue",
-        "started_by",
+        "started_by_name",
         "started_at",
         "finished_at",
         "is_resend",
@@ -153,6 +149,12 @@ class IssueSendAdmin(ReadOnlyAdmin):
         return super().get_queryset(request).with_counts()
 
     # Columns
+
+    @admin.display(description=_("started by"))
+    def started_by_name(self, obj):
+        # As text: Django would link the user to the users' admin, which only
+        # superusers may see.
+        return obj.started_by or "–"
 
     @admin.display(description=_("waiting"), ordering="pending_count")
     def pending(self, obj):
@@ -233,7 +235,8 @@ class IssueSendAdmin(ReadOnlyAdmin):
             "opts": self.model._meta,
             "issue": issue,
             "title": _("Send “%(issue)s” by email") % {"issue": issue},
-            "can_send": can_send(request.user),
+            "can_send": can_publish(request.user),
+            "can_view_sends": self.has_view_permission(request),
             "can_test": request.user.has_perm("newsletters.change_issue"),
             **extra,
         }
@@ -248,6 +251,7 @@ class IssueSendAdmin(ReadOnlyAdmin):
             "opts": self.model._meta,
             "title": _("Send an issue by email"),
             "issues": issues,
+            "can_view_sends": self.has_view_permission(request),
         }
         return TemplateResponse(request, TEMPLATES + "choose.html", context)
 
@@ -321,7 +325,7 @@ class IssueSendAdmin(ReadOnlyAdmin):
     def confirm_view(self, request, issue_id):
         """GET: the number of recipients and a button; POST: queue the send."""
         issue = self._issue(request, issue_id)
-        if not can_send(request.user):
+        if not can_publish(request.user):
             raise PermissionDenied
         resend = IssueSend.objects.filter(issue=issue).exists()
         if request.method == "POST":
@@ -333,18 +337,26 @@ class IssueSendAdmin(ReadOnlyAdmin):
                     reverse("admin:newsletters_send_issue", args=[issue.pk])
                 )
             self.log_addition(request, send, _("Started a send of %(issue)s.") % {"issue": issue})
+            # Wherever this lands, the message names the page to follow the
+            # send on, one this user may see: never a reason to send again.
+            if self.has_view_permission(request, send):
+                progress_url = reverse("admin:newsletters_issuesend_change", args=[send.pk])
+            else:
+                progress_url = reverse("admin:newsletters_send_issue", args=[issue.pk])
             self.message_user(
                 request,
-                _(
-                    "“%(issue)s” is queued for %(count)d subscribers. The send worker "
-                    "mails it; this page shows its progress."
-                )
-                % {"issue": issue, "count": send.recipient_count},
+                format_html(
+                    _(
+                        "“{issue}” is queued for {count} subscribers; the send worker "
+                        'mails it. Follow its progress on <a href="{url}">the send\'s page</a>.'
+                    ),
+                    issue=issue,
+                    count=send.recipient_count,
+                    url=progress_url,
+                ),
                 messages.SUCCESS,
             )
-            return HttpResponseRedirect(
-                reverse("admin:newsletters_issuesend_change", args=[send.pk])
-            )
+            return HttpResponseRedirect(progress_url)
         try:
             check_can_send(issue, resend_missing=resend)
             problem = None
