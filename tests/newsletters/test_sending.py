@@ -404,16 +404,6 @@ def test_send_issue_refuses_a_second_send_and_resends_only_to_those_missing(issu
         call_command("send_issue", issue.slug, "--yes", "--resend-missing")
 
 
-def test_send_issue_asks_for_confirmation(issue, monkeypatch):
-    make_subscribers(3)
-    prompts = []
-    monkeypatch.setattr("builtins.input", lambda prompt: prompts.append(prompt) or "n")
-    with pytest.raises(CommandError, match="Nothing was queued"):
-        call_command("send_issue", issue.slug)
-    assert "3 confirmed subscribers" in prompts[0]
-    assert not IssueSend.objects.exists()
-
-
 def test_send_issue_refuses_a_draft():
     draft = make_draft_issue()
     with pytest.raises(CommandError, match="Only a published issue"):

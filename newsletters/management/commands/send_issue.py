@@ -3,10 +3,27 @@
 Nothing is mailed here; `manage.py send_deliveries` does that.
 """
 
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 
 from newsletters.models import Issue
 from newsletters.sending import SendRefused, check_can_send, missing_recipients, start_send
+
+
+def confirmed_at_terminal(question):
+    """Ask `question` and return whether the answer is yes. Without a terminal
+    (cron, a pipe, a container) there is nobody to answer: refuse, naming --yes."""
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise CommandError(
+            "This command asks for confirmation, and there is no terminal to answer it. "
+            "Pass --yes to confirm on the command line."
+        )
+    try:
+        answer = input(question)
+    except EOFError:  # Ctrl-D
+        return False
+    return answer.strip().lower() in {"y", "yes"}
 
 
 class Command(BaseCommand):
@@ -37,8 +54,8 @@ class Command(BaseCommand):
         count = missing_recipients(issue).count()
         what = "Re-send" if resend_missing else "Send"
         if not yes:
-            answer = input(f"{what} “{issue}” to {count} confirmed subscribers? [y/N] ")
-            if answer.strip().lower() not in {"y", "yes"}:
+            question = f"{what} “{issue}” to {count} confirmed subscribers? [y/N] "
+            if not confirmed_at_terminal(question):
                 raise CommandError("Nothing was queued.")
         try:
             send = start_send(issue, resend_missing=resend_missing)
