@@ -33,6 +33,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from newsletters.models import AccountEmail, AccountEmailStatus, Subscriber, SubscriberStatus
 
@@ -56,21 +57,19 @@ PER_ADDRESS_LIMITS = [(1, timedelta(minutes=5)), (5, timedelta(days=1))]
 
 
 def send_queued(connection_factory, *, batch_size=BATCH_SIZE):
-    """Send one batch of the queued account emails over one connection made
-    by `connection_factory` (Django's `get_connection`, or the like);
-    returns how many were sent."""
+    """Send every account email that is due, in batches of `batch_size`, each
+    over one connection made by `connection_factory` (Django's
+    `get_connection`, or the like); returns how many were sent."""
     requeue_stale()
     forget_old()
-    rows = claim(batch_size)
-    if not rows:
-        return 0
     sent = 0
-    mail_connection = connection_factory()
-    try:
-        for row in rows:
-            sent += send_one(mail_connection, row)
-    finally:
-        close(mail_connection)
+    while rows := claim(batch_size):
+        mail_connection = connection_factory()
+        try:
+            for row in rows:
+                sent += send_one(mail_connection, row)
+        finally:
+            close(mail_connection)
     return sent
 
 
@@ -176,7 +175,11 @@ def recipient(row):
                 status=AccountEmailStatus.HELD,
                 subscriber=subscriber,
                 email="",
-                last_error=_("The address had %(count)d emails from us in %(window)s.")
+                last_error=ngettext(
+                    "At most %(count)d email per address in %(window)s.",
+                    "At most %(count)d emails per address in %(window)s.",
+                    limit,
+                )
                 % {"count": limit, "window": timesince(now - window, now)},
             )
             return None
