@@ -6,8 +6,9 @@ django-ckeditor's own upload view is CSRF-exempt and trusts Pillow's
 only from an active staff user who may change sections, only by POST, only
 with CKEditor's double-submit token (form field `ckCsrfToken` equal to the
 cookie of that name) and from a page of this site (Origin, or else Referer),
-and only if `msme_portal.images.detect_image_format` accepts the file. It is
-stored under a random name whose extension follows the detected format.
+and only if `msme_portal.images.clean_image` accepts the file. What is stored,
+through Django's storage, is the re-encoded image it returns (no metadata),
+under a random name whose extension follows the detected format.
 """
 
 import json
@@ -28,7 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 
-from msme_portal.images import EXTENSION_BY_FORMAT, detect_image_format, random_upload_name
+from msme_portal.images import clean_image, random_upload_name
 
 logger = logging.getLogger(__name__)
 
@@ -108,17 +109,15 @@ def upload(request):
     if uploaded is None:
         return _reply(request, error=_("Choose an image to upload."))
     try:
-        image_format = detect_image_format(uploaded)
+        image = clean_image(uploaded)
     except ValidationError as error:
         # 200 with "uploaded": 0 is CKEditor's protocol for a refused file;
         # the editor shows the message only for a successful response.
         return _reply(request, error=" ".join(error.messages))
     name = random_upload_name(
-        f"upload.{EXTENSION_BY_FORMAT[image_format]}",
-        request,
-        folder=settings.CKEDITOR_UPLOAD_PATH,
+        f"upload.{image.extension}", request, folder=settings.CKEDITOR_UPLOAD_PATH
     )
-    saved = default_storage.save(name, uploaded)
+    saved = default_storage.save(name, image.as_file())
     _make_thumbnail(saved)
     return _reply(request, url=default_storage.url(saved), file_name=saved.rsplit("/", 1)[-1])
 

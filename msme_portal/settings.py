@@ -316,7 +316,12 @@ SILENCED_SYSTEM_CHECKS = [
 
 # Uploaded images: see msme_portal/images.py.
 MAX_IMAGE_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000
+# Every upload is decoded and encoded again, at 3 to 4 bytes per pixel and
+# twice that while it is turned upright: 12.6 million pixels keep that near
+# 100 MB per worker (40 million cost 300 MB and over a second) and still admit
+# a 12-megapixel phone photo (4032 × 3024). JPEGs up to four times larger are
+# decoded at half size.
+MAX_IMAGE_PIXELS = 4096 * 3072
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
