@@ -4,7 +4,9 @@ emails going through a real SMTP server."""
 import re
 
 import pytest
+from django.core.mail import get_connection
 
+from newsletters.mail.outbox import send_queued
 from newsletters.models import Subscriber, SubscriberStatus
 from tests.smtp import body_text, smtp_server  # noqa: F401  (fixture)
 
@@ -43,6 +45,8 @@ def test_subscribe_confirm_and_unsubscribe(page, server_url, smtp_server, settin
 
     page.wait_for_url("**/subscribe/thanks/")
     assert page.locator("h1").inner_text() == "Check your inbox"
+    # The page only queued the email; the send worker mails it.
+    assert send_queued(get_connection) == 1
     [message] = smtp_server.wait_for(1)
     assert message["To"] == "browser.reader@example.org"
 
@@ -77,3 +81,28 @@ def test_missing_consent_is_explained_next_to_the_box(page, server_url, settings
     assert page.get_by_role("alert").is_visible()
     assert page.get_by_text("Please tick the box to agree to the privacy statement.").is_visible()
     assert not Subscriber.objects.exists()
+
+
+def test_a_form_filled_in_at_once_comes_back_to_be_sent_again(page, server_url, settings):
+    # The browser fills the form at once, as autofill does; a long minimum
+    # keeps it "too fast" on a slow machine too.
+    settings.NEWSLETTER_SIGNUP_MIN_SECONDS = 60
+    page.goto(server_url + "/subscribe/")
+    page.get_by_label("Email address").fill("autofill@example.org")
+    page.get_by_label("Name", exact=True).fill("Quick Reader")
+    page.get_by_label("I agree to receive the newsletter").check()
+    page.get_by_role("button", name="Subscribe").click()
+
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").inner_text() == (
+        "Please check your details and press Subscribe again."
+    )
+    assert page.get_by_label("Email address").input_value() == "autofill@example.org"
+    assert page.get_by_label("Name", exact=True).input_value() == "Quick Reader"
+    assert page.get_by_label("I agree to receive the newsletter").is_checked()
+    assert not Subscriber.objects.exists()
+
+    page.get_by_role("button", name="Subscribe").click()
+
+    page.wait_for_url("**/subscribe/thanks/")
+    assert Subscriber.objects.get().email == "autofill@example.org"
