@@ -2,7 +2,8 @@
 
 A subscriber is confirmed only through double opt-in (or a staff import with
 consent given elsewhere). Erasure deletes the row outright; only the number of
-erased records is kept, per day, without any personal data.
+erased records is kept, per day, without any personal data. The emails of
+the sign-up are queued as `AccountEmail` rows (`account_emails.py`).
 """
 
 from django.core.exceptions import ValidationError
@@ -48,7 +49,8 @@ class ConsentSource(models.TextChoices):
 
 
 class SignUpOutcome(models.TextChoices):
-    """What a sign-up did, so the caller knows which email to send."""
+    """What a sign-up did. The public form does not act on it: the send
+    worker chooses the email from the subscriber's status when it sends."""
 
     NEEDS_CONFIRMATION = "needs_confirmation"
     ALREADY_CONFIRMED = "already_confirmed"
@@ -70,7 +72,7 @@ class SubscriberQuerySet(models.QuerySet):
         return counts
 
     def sign_up(self, *, email, consent_version, **details):
-        """Record a sign-up from the public form and say which email to send.
+        """Record a sign-up from the public form and say what it did.
 
         New, pending and unsubscribed addresses (re)start the double opt-in
         with fresh consent; a confirmed subscriber is left untouched, since
