@@ -22,12 +22,14 @@ from moto.server import ThreadedMotoServer
 from PIL import Image
 
 from msme_portal.storage import media_base_url, save_generated_file
+from newsletters.mail.issue_email import IssueEmail
 from newsletters.models import Section
 from newsletters.thumbnails import SECTION_IMAGE_WIDTH, thumbnail_name
 from tests.factories import make_issue, make_section
 from tests.msme_portal.test_images import image_bytes, post_upload
 from tests.msme_portal.test_settings import run_with_env
 from tests.newsletters.test_admin import section_form_data
+from tests.newsletters.test_issue_email import make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +175,15 @@ def test_the_open_graph_image_is_the_buckets_absolute_url(client, bucket):
     html = client.get(issue.get_absolute_url()).content.decode()
     cover = thumbnail_name(issue.cover_image.name, 480)
     assert f'<meta property="og:image" content="{bucket.url}{cover}">' in html
+
+
+def test_the_email_links_to_the_images_in_the_bucket(editor_client, bucket):
+    uploaded = post_upload(editor_client, image_bytes("PNG")).json()["url"]
+    issue = make_issue(cover_image=png("cover.png"), cover_image_alt="The cover")
+    make_section(issue, body=f'<p><img src="{uploaded}" alt="Chart"></p>')
+    html = IssueEmail.for_issue(issue).message_for(make_subscriber()).alternatives[0][0]
+    assert f'src="{bucket.url}{issue.cover_image.name}"' in html
+    assert f'src="{uploaded}"' in html
 
 
 def test_the_editor_upload_stores_the_image_and_its_thumbnail_in_the_bucket(
