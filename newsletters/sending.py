@@ -176,6 +176,16 @@ def outstanding_count():
     return sendable().filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]).count()
 
 
+def running_workers():
+    """The registered workers that are alive (their lock is held), oldest
+    first: a worker killed with no other started since is still registered."""
+    workers = list(SendWorker.objects.all())
+    if not workers:
+        return []
+    alive = worker_locks(db_connection).alive({worker.token for worker in workers})
+    return [worker for worker in workers if worker.token in alive]
+
+
 class TemporaryFailure(Exception):
     pass
 
@@ -552,6 +562,7 @@ class Worker:
     def send_batch(self, deliveries):
         """Send `deliveries` over one SMTP connection. If the mail server
         stops answering, the rest of the batch goes back to the queue."""
+        unavailable = None
         smtp = self.connection_factory()
         try:
             for delivery in deliveries:
@@ -561,7 +572,7 @@ class Worker:
                     answered = self.send_one(smtp, delivery)
                 except ServerUnavailable as error:
                     logger.info("Delivery %s not sent: %s", delivery.pk, error)
-                    self.server_down(str(error))
+                    unavailable = error
                     break
                 if answered and self.outage is not None:
                     self.server_back()
@@ -569,6 +580,8 @@ class Worker:
         finally:
             self._close(smtp)
             self.release_claims()
+        if unavailable is not None:
+            self.server_down(str(unavailable))
 
     def send_one(self, smtp, delivery):
         """Send or settle one delivery; returns whether the mail server

@@ -31,7 +31,14 @@ from newsletters.admin.issues import IssueAdmin, can_publish
 from newsletters.admin.read_only import ReadOnlyAdmin
 from newsletters.mail.issue_email import IssueEmail
 from newsletters.models import Delivery, DeliveryStatus, Issue, IssueSend
-from newsletters.sending import SendRefused, check_can_send, missing_recipients, start_send
+from newsletters.sending import (
+    SendRefused,
+    check_can_send,
+    missing_recipients,
+    outstanding_count,
+    running_workers,
+    start_send,
+)
 
 MAX_TEST_ADDRESSES = 10
 TEMPLATES = "admin/newsletters/send/"
@@ -77,6 +84,18 @@ class SendTestForm(forms.Form):
         return addresses
 
 
+def worker_context():
+    """The send workers that run, and the first of them that cannot reach the
+    mail server, for admin/newsletters/send/worker_status.html."""
+    workers = running_workers()
+    down = [worker for worker in workers if worker.smtp_down_since is not None]
+    return {
+        "send_workers": workers,
+        "send_outage": min(down, key=lambda worker: worker.smtp_down_since, default=None),
+        "deliveries_waiting": not workers and outstanding_count() > 0,
+    }
+
+
 class FailedDeliveryInline(admin.TabularInline):
     """The failures of a send, with the server's reasons."""
 
@@ -111,6 +130,7 @@ class FailedDeliveryInline(admin.TabularInline):
 @admin.register(IssueSend)
 class IssueSendAdmin(ReadOnlyAdmin):
     change_list_template = TEMPLATES + "change_list.html"
+    change_form_template = TEMPLATES + "change_form.html"
     list_display = [
         "issue",
         "started_at",
@@ -147,6 +167,16 @@ class IssueSendAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()
+
+    # The workers, above the sends list and each send's progress
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**worker_context(), **(extra_context or {})})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return super().change_view(
+            request, object_id, form_url, {**worker_context(), **(extra_context or {})}
+        )
 
     # Columns
 

@@ -187,3 +187,8 @@ class SendWorker(models.Model):
 
     def __str__(self):
         return f"{self.host} (pid {self.pid})"
+
+    @property
+    def retry_delay_display(self):
+        """The delay between two tries, in seconds, as "5", "0.2" or "160"."""
+        return f"{self.smtp_retry_seconds:g}" if self.smtp_retry_seconds is not None else ""
