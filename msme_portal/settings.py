@@ -275,12 +275,19 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# Preloading (hstspreload.org) builds HTTPS-only into browsers for the whole
+# domain and takes months to undo: a deployer opts in.
+SECURE_HSTS_PRELOAD = not DEBUG and env_bool("DJANGO_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# Only staff have sessions (the public site sets none). A session ends when
+# the browser closes, and on the server, whatever the browser keeps, a
+# working day after it was last changed (normally the sign-in).
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -312,6 +319,9 @@ SILENCED_SYSTEM_CHECKS = [
     # ckeditor.W001 warns that CKEditor 4 is unsupported. We know, and contain
     # it: see README.md, "Security notes".
     "ckeditor.W001",
+    # security.W021 asks for HSTS preloading, which is the deployer's
+    # commitment to make (DJANGO_HSTS_PRELOAD=1), not a default.
+    "security.W021",
 ]
 
 # Uploaded images: see msme_portal/images.py.
@@ -327,6 +337,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGIN_URL = "admin:login"
 
+# Logs go to standard error, so that a command's standard output is only
+# its data (`manage.py dumpdata > backup.json`).
 # Logs go to standard error, so that a command's standard output is only
 # its data (`manage.py dumpdata > backup.json`).
 LOGGING = {
