@@ -339,8 +339,6 @@ LOGIN_URL = "admin:login"
 
 # Logs go to standard error, so that a command's standard output is only
 # its data (`manage.py dumpdata > backup.json`).
-# Logs go to standard error, so that a command's standard output is only
-# its data (`manage.py dumpdata > backup.json`).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
