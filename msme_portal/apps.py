@@ -17,6 +17,7 @@ class MsmePortalConfig(AppConfig):
 
         from msme_portal import shared_cache
         from msme_portal.images import replace_uploads_with_clean_images
+        from msme_portal.plain_text import clean_text_fields
 
         # `migrate` creates the database cache's table (msme_portal/shared_cache.py).
         # post_migrate is sent once per app that has models, which this one
@@ -28,6 +29,8 @@ class MsmePortalConfig(AppConfig):
         )
 
         for model in project_models():
+            # Text fields drop control characters (msme_portal/plain_text.py).
+            clean_text_fields(model)
             # Images are stored re-encoded, whatever path saves them
             # (msme_portal/images.py).
             if any(isinstance(field, models.ImageField) for field in model._meta.fields):
