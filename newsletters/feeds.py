@@ -1,13 +1,31 @@
-"""RSS and Atom feeds of published issues."""
+"""RSS and Atom feeds of published issues.
 
+Every link in them (the channel's, the feed's own, each issue's link and
+guid) is absolute under SITE_URL: Django would build them from the request's
+Host header, which the client chooses and a caching proxy would keep. Text
+goes through `clean_text`, so a row holding a character XML 1.0 cannot carry
+(written before the models cleaned their text, or past the ORM) costs that
+character, not the whole feed.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from msme_portal.plain_text import clean_text
 from newsletters.models import Issue
 
 FEED_LENGTH = 20
+
+
+def site_url(path):
+    """`path` as an absolute address on the configured site."""
+    site = urlsplit(settings.SITE_URL)
+    return f"{site.scheme}://{site.netloc}{path}"
 
 
 class LatestIssuesFeed(Feed):
@@ -16,18 +34,25 @@ class LatestIssuesFeed(Feed):
         "New issues of the newsletter of the WTO Informal Working Group on Micro, Small "
         "and Medium-Sized Enterprises."
     )
+    feed_url_name = "newsletters:feed_rss"
 
     def link(self):
-        return reverse("newsletters:issue_list")
+        return site_url(reverse("newsletters:issue_list"))
+
+    def feed_url(self):
+        return site_url(reverse(self.feed_url_name))
 
     def items(self):
         return Issue.objects.published()[:FEED_LENGTH]
 
+    def item_link(self, item):
+        return site_url(item.get_absolute_url())
+
     def item_title(self, item):
-        return item.title
+        return clean_text(item.title, multi_line=False)
 
     def item_description(self, item):
-        return item.summary
+        return clean_text(item.summary)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -39,3 +64,4 @@ class LatestIssuesFeed(Feed):
 class LatestIssuesAtomFeed(LatestIssuesFeed):
     feed_type = Atom1Feed
     subtitle = LatestIssuesFeed.description
+    feed_url_name = "newsletters:feed_atom"

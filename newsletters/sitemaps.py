@@ -1,12 +1,28 @@
-"""Sitemaps: published issues and the site's fixed pages."""
+"""Sitemaps: published issues and the site's fixed pages.
 
+Addresses are absolute under SITE_URL, never the request's Host header.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from newsletters.models import Issue
 
 
-class IssueSitemap(Sitemap):
+class SiteUrlSitemap(Sitemap):
+    """A sitemap whose addresses take SITE_URL's scheme and host."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class IssueSitemap(SiteUrlSitemap):
     changefreq = "yearly"
     priority = 0.8
 
@@ -17,7 +33,7 @@ class IssueSitemap(Sitemap):
         return item.updated_at
 
 
-class StaticPageSitemap(Sitemap):
+class StaticPageSitemap(SiteUrlSitemap):
     changefreq = "weekly"
     priority = 0.5
 
