@@ -9,6 +9,9 @@ os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# Processes the tests start (manage.py) do not read the configuration that
+# `make run` left in var/local.env.
+os.environ.setdefault("DJANGO_ENV_FILE", "")
 
 from msme_portal.settings import *  # noqa: F403
 from msme_portal.settings import BASE_DIR, STORAGES, TEMPLATES
