@@ -358,8 +358,14 @@ def test_no_page_a_role_sees_links_to_one_it_may_not(staff, role, content):
         if response.status_code != 200:
             refused.append(f"{url} ({response.status_code}) from {found_on}")
             continue
-        if response.get("Content-Type", "").startswith("text/html"):
-            queue.extend((link, url) for link in links_of(response, url))
+        if not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        for link in links_of(response, url):
+            # A filtered list links to every combination of its filters:
+            # the unfiltered list already led to each filter on its own.
+            refines = urlsplit(url).query and urlsplit(link).path == urlsplit(url).path
+            if not refines:
+                queue.append((link, url))
 
     assert not refused, "\n".join(refused)
     assert len(seen) > 50  # the walk did go through the admin
