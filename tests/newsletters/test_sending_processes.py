@@ -23,6 +23,7 @@ from tests.process_databases import ProcessDatabase, manage, portal_env, start_m
 # the worker in subprocesses: seconds each.
 SEED = """
 from django.utils import timezone
+from newsletters.demo.summer_2022 import SLUG
 from newsletters.models import Issue, Subscriber, SubscriberStatus
 from newsletters.sending import start_send
 now = timezone.now()
@@ -35,7 +36,7 @@ Subscriber.objects.bulk_create(
     )
     for n in range({count})
 )
-send = start_send(Issue.objects.published().get())
+send = start_send(Issue.objects.get(slug=SLUG))
 print("queued", send.recipient_count)
 """
 
