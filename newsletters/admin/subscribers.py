@@ -8,6 +8,7 @@ anything about the people.
 
 import csv
 import io
+import re
 
 from django import forms
 from django.conf import settings
@@ -53,18 +54,36 @@ EXPORT_COLUMNS = [
     ("unsubscribed_at", "unsubscribed_at"),
     ("created_at", "created_at"),
 ]
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# CSV injection. A spreadsheet runs a cell that starts with = + - or @ (after
+# spaces or quotes, for some) as a formula, and one opening the file with
+# another separator than ours splits our cells at it: where ";" separates,
+# "Org;=1+1" is two cells, "Org" and the formula "=1+1". So an apostrophe,
+# which makes a cell text, goes at the start of the cell and after each of
+# , ; tab | and line break wherever a formula character follows (spaces and
+# quotes between), and at the start of a cell that opens with a tab or a
+# carriage return. Apostrophes already there count as the optional quotes, so
+# one is added before them too, and `restore_cell()` can undo exactly what
+# `spreadsheet_safe()` did. https://owasp.org/www-community/attacks/CSV_Injection
+_AT_A_FORMULA = "(?=[ \"']*[=+\\-@])"
+_AT_A_CONTROL = "(?=[ \"']*[\t\r])"
+_CELL_STARTS = "(?:^|(?<=[,;\t|\r\n]))"
+FORMULA_START = re.compile(f"{_CELL_STARTS}{_AT_A_FORMULA}|^{_AT_A_CONTROL}")
+DEFUSING_APOSTROPHE = re.compile(f"{_CELL_STARTS}'{_AT_A_FORMULA}|^'{_AT_A_CONTROL}")
 
 
 def spreadsheet_safe(value):
-    """The cell as text, quoted so spreadsheets do not run it (CSV injection)."""
+    """The cell as text that no spreadsheet runs as a formula, whatever
+    separator it splits the file at."""
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return FORMULA_START.sub("'", str(value))
+
+
+def restore_cell(text):
+    """A cell of an exported file as it was before `spreadsheet_safe()`."""
+    return DEFUSING_APOSTROPHE.sub("", text)
 
 
 class _Echo:
@@ -105,8 +124,9 @@ def import_subscribers(text, *, prior_consent):
     seen = set()
     now = timezone.now()
     for row_number, row in enumerate(reader, start=2):
-        # DictReader puts surplus cells under None and fills missing ones with None.
-        values = {key: (value or "").strip() for key, value in row.items() if key}
+        # DictReader puts surplus cells under None and fills missing ones with
+        # None. A file exported here comes back as it was exported.
+        values = {key: restore_cell(value or "").strip() for key, value in row.items() if key}
         email = normalize_email(values.get("email", ""))
         try:
             validate_deliverable_address(email)
@@ -125,7 +145,9 @@ def import_subscribers(text, *, prior_consent):
                 % {"email": email, "language": language},
             )
             continue
-        economy_name = values.get("economy", "")
+        # An export names a member economy under "economy", any other under
+        # "other_economy".
+        economy_name = values.get("economy") or values.get("other_economy", "")
         subscriber = Subscriber(
             email=email,
             name=values.get("name", ""),
