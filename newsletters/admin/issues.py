@@ -200,6 +200,10 @@ class IssueAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
+    # The model's ordering, stated again: the count of sections in
+    # get_queryset groups the rows, and Django then drops Meta.ordering, which
+    # the sections' issue autocomplete pages by.
+    ordering = ["-published_at", "-created_at"]
     filter_horizontal = ["featured_guides", "featured_organizations"]
     readonly_fields = ["created_at", "updated_at"]
     actions = ["publish", "unpublish"]

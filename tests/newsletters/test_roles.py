@@ -80,11 +80,11 @@ def content(django_user_model):
     make_link(interview)
     draft = make_draft_issue(title="Winter draft")
     make_section(draft, title="Draft article", anchor="draft-article")
-    reader, other_reader = (
-        confirmed_subscriber("a@example.org"),
-        confirmed_subscriber("b@example.org"),
-    )
+    reader = confirmed_subscriber("a@example.org")
+    other_reader = confirmed_subscriber("b@example.org")
     pending = Subscriber.objects.create(email="pending@example.org")
+    # A send started by someone, so its page shows who (as text, not a link
+    # to the users' admin).
     starter = django_user_model.objects.create_user(username="starter", is_staff=True)
     send = start_send(published, user=starter)
     send.deliveries.filter(subscriber=reader).update(
@@ -159,7 +159,7 @@ PAGES = [
     ("issue preview", lambda c: admin_url("newsletters_issue_preview", c.published.pk), BOTH),
     ("draft preview", lambda c: admin_url("newsletters_issue_preview", c.draft.pk), BOTH),
     (
-        "issues of a year",
+        "published issues",
         lambda c: admin_url("newsletters_issue_changelist", query="?status__exact=published"),
         BOTH,
     ),
@@ -666,6 +666,7 @@ def test_a_publisher_sends_and_lands_on_the_progress_page(publisher_client, cont
     page = page_text(response)
     assert "“Autumn 2022” is queued for 2 subscribers" in page
     assert re.search(r'field-recipient_count">.*?<div class="readonly">2</div>', page)
+    assert re.search(r'field-started_by_name">.*?<div class="readonly">publisher</div>', page)
     assert send.deliveries.count() == 2
 
 
