@@ -1,5 +1,6 @@
 """Site-wide views: health check and robots.txt."""
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
@@ -28,6 +29,7 @@ def robots_txt(request):
         "Disallow: /editor/",
         "Disallow: /subscribe/confirm/",
         "Disallow: /unsubscribe/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        # The configured address, not the Host header the request came with.
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

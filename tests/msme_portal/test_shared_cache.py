@@ -39,12 +39,26 @@ def test_the_production_default_is_the_database_cache_whose_table_migrate_create
     subprocess.run([*manage, "migrate", "-v0"], env=environment, check=True)
     # One process stores, another reads: what several gunicorn workers need.
     subprocess.run(
-        [*manage, "shell", "-c", "from django.core.cache import cache; cache.set('k', 'v', 60)"],
+        [
+            *manage,
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from django.core.cache import cache; cache.set('k', 'v', 60)",
+        ],
         env=environment,
         check=True,
     )
     read = subprocess.run(
-        [*manage, "shell", "-c", "from django.core.cache import cache; print(cache.get('k'))"],
+        [
+            *manage,
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from django.core.cache import cache; print(cache.get('k'))",
+        ],
         env=environment,
         check=True,
         capture_output=True,

@@ -63,9 +63,11 @@ def test_unknown_page_gets_the_styled_404(client):
     assert b"site.css" in response.content
 
 
-def test_robots_txt_points_to_the_sitemap_and_keeps_admin_out(client):
-    response = client.get("/robots.txt")
+def test_robots_txt_points_to_the_sitemap_and_keeps_admin_out(client, settings):
+    settings.SITE_URL = "https://newsletter.example.org"
+    # Whatever host the request names, the sitemap is at the site's address.
+    response = client.get("/robots.txt", HTTP_HOST="localhost")
     assert response.status_code == 200
     body = response.content.decode()
     assert "Disallow: /admin/" in body
-    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Sitemap: https://newsletter.example.org/sitemap.xml" in body
