@@ -20,6 +20,7 @@ import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests import processes
 from tests.deployment import services
 from tests.smtp import CollectingHandler, SMTPServer
 
@@ -77,35 +78,26 @@ class Site:
             return db.execute(sql, params).fetchall()
 
     def manage(self, *args, **kwargs):
-        return services.manage(self.env, *args, **kwargs)
+        return processes.manage(*args, env=self.env, timeout=300, **kwargs)
 
 
 def portal_environment(folder, database_url, smtp_port, public_port):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "EMAIL_", "DATABASE_URL"))
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "msme_portal.settings",
-            "DJANGO_ENV_FILE": "",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DATABASE_URL": database_url,
-            "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
-            "DJANGO_SITE_URL": f"https://localhost:{public_port}",
-            "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://localhost:{public_port}",
-            "DJANGO_TRUSTED_PROXIES": services.PROXY_ADDRESS,
-            "DJANGO_STATIC_ROOT": str(folder / "static"),
-            "DJANGO_MEDIA_ROOT": str(folder / "media"),
-            "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(smtp_port),
-            "DJANGO_PUBLIC_MAX_AGE": str(PUBLIC_MAX_AGE),
-        }
+    return processes.production_env(
+        database_url,
+        # Production as deployed behind the TLS proxy: HTTPS only.
+        DJANGO_SECURE_SSL_REDIRECT="1",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1",
+        DJANGO_SITE_URL=f"https://localhost:{public_port}",
+        DJANGO_CSRF_TRUSTED_ORIGINS=f"https://localhost:{public_port}",
+        DJANGO_TRUSTED_PROXIES=services.PROXY_ADDRESS,
+        DJANGO_STATIC_ROOT=str(folder / "static"),
+        DJANGO_MEDIA_ROOT=str(folder / "media"),
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_port),
+        DJANGO_PUBLIC_MAX_AGE=str(PUBLIC_MAX_AGE),
     )
-    return env
 
 
 @pytest.fixture(scope="session")

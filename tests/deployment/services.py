@@ -14,18 +14,17 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
 from pathlib import Path
 
+from tests import processes
+
 BASE_DIR = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
 PGBIN = Path("/usr/lib/postgresql/15/bin")
 
 # nginx connects to gunicorn from this address, the only trusted proxy, so
@@ -69,38 +68,12 @@ class Service:
             start_new_session=True,
         )
 
-    def stop(self, sig=signal.SIGTERM, timeout=20):
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, sig)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout)
+    def stop(self):
+        processes.stop(self.process)
         self._log_file.close()
 
     def output(self):
         return self.log.read_text(errors="replace")
-
-
-def manage(env, *args, check=True, input=None):
-    """Run `manage.py` with `env`; returns the CompletedProcess."""
-    completed = subprocess.run(
-        [sys.executable, str(BASE_DIR / "manage.py"), *args],
-        env=env,
-        cwd=BASE_DIR,
-        input=input,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if check and completed.returncode != 0:
-        raise RuntimeError(
-            f"manage.py {' '.join(args)} failed ({completed.returncode}):\n"
-            f"{completed.stdout}\n{completed.stderr}"
-        )
-    return completed
 
 
 # PostgreSQL
@@ -119,9 +92,16 @@ class PostgresServer:
             shutil.chown(self.folder, "postgres")
         self._as_pg(PGBIN / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust")
         self._as_pg(
-            PGBIN / "pg_ctl", "-D", self.data, "-l", self.folder / "server.log", "-w", "start",
-            "-o", f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off",
-        )  # fmt: skip
+            PGBIN / "pg_ctl",
+            "-D",
+            self.data,
+            "-l",
+            self.folder / "server.log",
+            "-w",
+            "start",
+            "-o",
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off",
+        )
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
 
     def _as_pg(self, *argv):
@@ -167,23 +147,28 @@ def start_redis(folder):
 
 
 def start_gunicorn(env, folder, *, workers=3, name="gunicorn"):
-    """gunicorn as the README runs it (gunicorn.conf.py from the project
-    folder), on a free port; the access log names the worker (its pid) that
-    answered each request."""
-    port = free_port()
+    """processes.running_gunicorn() (the README's command and
+    gunicorn.conf.py) until `stop()`, with an access log that names the
+    worker (its pid) that answered each request."""
+    stack = contextlib.ExitStack()
     access_log = Path(folder) / f"{name}-access.log"
-    gunicorn = Service(
-        name,
-        [str(VENV_BIN / "gunicorn"), "msme_portal.wsgi", "--workers", str(workers),
-         "--bind", f"127.0.0.1:{port}", "--access-logfile", str(access_log),
-         "--access-logformat", "%(p)s %(s)s %(r)s"],
-        log=Path(folder) / f"{name}.log",
-        env=env,
-    )  # fmt: skip
-    wait_for_port(port, process=gunicorn.process, timeout=60)
-    gunicorn.port = port
-    gunicorn.access_log = access_log
-    return gunicorn
+    server = stack.enter_context(
+        processes.running_gunicorn(
+            env,
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            str(access_log),
+            "--access-logformat",
+            "%(p)s %(s)s %(r)s",
+            log=Path(folder) / f"{name}.log",
+            timeout=60,
+        )
+    )
+    server.port = int(server.url.rsplit(":", 1)[1])
+    server.access_log = access_log
+    server.stop = stack.close
+    return server
 
 
 def workers_that_answered(gunicorn, path):
@@ -363,6 +348,10 @@ class Visitor:
         token = self.csrf_token("/admin/login/")
         return self.post(
             "/admin/login/",
-            {"csrfmiddlewaretoken": token, "username": username, "password": password,
-             "next": "/admin/"},
-        )  # fmt: skip
+            {
+                "csrfmiddlewaretoken": token,
+                "username": username,
+                "password": password,
+                "next": "/admin/",
+            },
+        )

@@ -17,7 +17,7 @@ from collections import Counter
 import pytest
 
 from tests.newsletters.smtp_sink import SinkHandler, SmtpSink
-from tests.process_databases import ProcessDatabase, manage, portal_env, start_manage
+from tests.processes import ProcessDatabase, manage, portal_env, start_manage
 
 # Each test seeds its own database (a migrate and the demo issue) and runs
 # the worker in subprocesses: seconds each.
