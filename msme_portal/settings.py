@@ -272,6 +272,9 @@ NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get(
 # Security. With debug off every protection is on; DJANGO_SECURE_SSL_REDIRECT=0
 # lets the production configuration be served over plain HTTP on loopback.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers poll the health check over plain HTTP, and a redirect is
+# not the 200 they wait for.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

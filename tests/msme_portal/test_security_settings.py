@@ -70,3 +70,13 @@ def test_the_default_production_settings_pass_the_deployment_checks(tmp_path):
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env, check=False)
 
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_the_health_check_answers_plain_http_when_everything_else_is_redirected(client, settings):
+    # A load balancer polls gunicorn directly, over HTTP, and waits for 200.
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    page = client.get("/issues/")
+    assert page.status_code == 301
+    assert page["Location"].startswith("https://")
