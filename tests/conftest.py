@@ -57,6 +57,34 @@ def publisher_client(client, django_user_model):
     return client
 
 
+# The data migrations that make the staff groups and give them their
+# permissions, in order.
+STAFF_GROUP_MIGRATIONS = [
+    ("newsletters.migrations.0002_staff_groups", "create_groups"),
+    ("newsletters.migrations.0003_subscribers", "grant_publishers"),
+    ("newsletters.migrations.0008_publishers_follow_sends", "grant"),
+]
+
+
+@pytest.fixture
+def staff_groups(db):
+    """The Editors and Publishers groups as the data migrations make them.
+
+    Transactional tests (browser tests behind a live server) start after
+    other tests have flushed every table, groups included; this runs the
+    same migration functions again (each is idempotent), so such tests sign
+    in as real group members."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    schema_editor = SimpleNamespace(connection=connection)
+    for module, function in STAFF_GROUP_MIGRATIONS:
+        getattr(import_module(module), function)(apps, schema_editor)
+
+
 @pytest.fixture
 def empty_page_cache(client):
     """A function that empties the cache, then lets one unrelated request

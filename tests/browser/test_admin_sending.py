@@ -15,7 +15,7 @@ PASSWORD = "browser-test-password-1"
 
 
 @pytest.fixture
-def publisher(django_user_model):
+def publisher(django_user_model, staff_groups):
     user = django_user_model.objects.create_user(
         username="publisher", password=PASSWORD, is_staff=True
     )

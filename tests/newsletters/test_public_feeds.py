@@ -63,11 +63,6 @@ def test_sitemap_lists_published_issues_and_pages(client, issues):
     assert any(lastmods)
 
 
-def test_robots_txt_points_to_the_sitemap(client):
-    body = client.get("/robots.txt").content.decode()
-    assert "Sitemap: http://testserver/sitemap.xml" in body
-
-
 def test_pages_advertise_the_feeds(client, issues):
     html = client.get("/").content.decode()
     assert 'type="application/rss+xml"' in html
