@@ -85,3 +85,16 @@ def test_sign_up_limits_hit_one_client_without_touching_another(site, settings):
     other_form = sign_up_form(other)
     time.sleep(settings.NEWSLETTER_SIGNUP_MIN_SECONDS + 0.5)
     assert sign_up(other, other_form, "other@example.org").status == 302
+
+
+def test_sign_up_limits_count_across_the_workers_with_redis_too(site, redis_gunicorn, settings):
+    limit = settings.NEWSLETTER_SIGNUP_RATE_LIMITS["ip"][0]
+    busy = site.uncached(client="198.51.100.60", gunicorn=redis_gunicorn)
+    form = sign_up_form(busy)
+    time.sleep(settings.NEWSLETTER_SIGNUP_MIN_SECONDS + 0.5)
+    statuses = [sign_up(busy, form, f"redis{n}@example.org").status for n in range(limit + 1)]
+    assert statuses == [302] * limit + [429]
+    other = site.uncached(client="198.51.100.61", gunicorn=redis_gunicorn)
+    other_form = sign_up_form(other)
+    time.sleep(settings.NEWSLETTER_SIGNUP_MIN_SECONDS + 0.5)
+    assert sign_up(other, other_form, "other-redis@example.org").status == 302
