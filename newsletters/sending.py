@@ -93,8 +93,8 @@ from django.db.models import Exists, F, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from newsletters.mail import outbox
 from newsletters.mail.issue_email import IssueEmail, message_id
-from newsletters.mail.outbox import send_queued
 from newsletters.models import Delivery, DeliveryStatus, Issue, IssueSend, SendWorker, Subscriber
 from newsletters.models.subscribers import SubscriberStatus
 from newsletters.worker_locks import worker_locks
@@ -414,6 +414,7 @@ class Worker:
     def release_claims(self):
         """Put this worker's unsent claims back in the queue, as they were:
         no attempt is counted."""
+        outbox.release_claims(self.token)
         return Delivery.objects.filter(
             claim_token=self.token, status=DeliveryStatus.SENDING
         ).update(status=DeliveryStatus.PENDING, claim_token="", claimed_at=None)
@@ -697,7 +698,9 @@ class Worker:
                     continue
             # Account emails (confirmations and the like) go first: someone
             # is waiting for them.
-            queued = send_queued(self.connection_factory)
+            queued = outbox.send_queued(
+                self.connection_factory, worker_token=self.token, alive=self.locks.alive
+            )
             batch = self.claim()
             if batch:
                 self.send_batch(batch)

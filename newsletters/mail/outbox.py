@@ -13,7 +13,9 @@ Rows are claimed like issue deliveries (`newsletters/sending.py`): with
 `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers take
 disjoint rows; each row is recorded as sent in its own commit right after the
 server accepted it; temporary failures are retried with growing delays, and
-permanent ones recorded with the server's reply.
+permanent ones recorded with the server's reply. Claims carry the worker's
+token, so rows a killed worker held are taken over by the next worker at
+once, as its deliveries are (newsletters/worker_locks.py).
 
 An address receives at most one account email per 5 minutes and 5 per day
 (`PER_ADDRESS_LIMITS`), however many requests name it and from wherever:
@@ -56,14 +58,20 @@ KEEP_FOR = timedelta(days=7)
 PER_ADDRESS_LIMITS = [(1, timedelta(minutes=5)), (5, timedelta(days=1))]
 
 
-def send_queued(connection_factory, *, batch_size=BATCH_SIZE):
+def send_queued(connection_factory, *, batch_size=BATCH_SIZE, worker_token=None, alive=None):
     """Send every account email that is due, in batches of `batch_size`, each
     over one connection made by `connection_factory` (Django's
-    `get_connection`, or the like); returns how many were sent."""
-    requeue_stale()
+    `get_connection`, or the like); returns how many were sent.
+
+    The send worker passes its own token, which its claims carry, and
+    `alive(tokens)`, which tells the tokens of workers still running
+    (newsletters/worker_locks.py): rows a dead worker claimed are then taken
+    over at once, as its deliveries are. Without them, claims get a token of
+    their own and are taken back after STALE_AFTER."""
+    requeue_stale(alive)
     forget_old()
     sent = 0
-    while rows := claim(batch_size):
+    while rows := claim(batch_size, worker_token):
         mail_connection = connection_factory()
         try:
             for row in rows:
@@ -76,13 +84,26 @@ def send_queued(connection_factory, *, batch_size=BATCH_SIZE):
 # The queue
 
 
-def requeue_stale():
-    """Give back rows left SENDING by a worker that stopped."""
-    count = AccountEmail.objects.filter(
-        status=AccountEmailStatus.SENDING, claimed_at__lt=timezone.now() - STALE_AFTER
-    ).update(status=AccountEmailStatus.QUEUED, claim_token="", next_attempt_at=None)
+def requeue_stale(alive=None):
+    """Give back rows left SENDING by a worker that stopped: at once if
+    `alive` tells which workers run, else once their claim is STALE_AFTER old."""
+    sending = AccountEmail.objects.filter(status=AccountEmailStatus.SENDING)
+    if alive is None:
+        abandoned = sending.filter(claimed_at__lt=timezone.now() - STALE_AFTER)
+    else:
+        tokens = set(sending.order_by().values_list("claim_token", flat=True).distinct())
+        abandoned = sending.filter(claim_token__in=tokens - alive(tokens))
+    count = abandoned.update(status=AccountEmailStatus.QUEUED, claim_token="", next_attempt_at=None)
     if count:
         logger.warning("Put %d account emails left by a stopped worker back in the queue", count)
+
+
+def release_claims(token):
+    """Put the rows the worker with `token` claimed and did not send back in
+    the queue (a worker stopping cleanly)."""
+    return AccountEmail.objects.filter(status=AccountEmailStatus.SENDING, claim_token=token).update(
+        status=AccountEmailStatus.QUEUED, claim_token=""
+    )
 
 
 def forget_old():
@@ -92,8 +113,8 @@ def forget_old():
     ).delete()
 
 
-def claim(batch_size):
-    token = uuid.uuid4().hex
+def claim(batch_size, token=None):
+    token = token or uuid.uuid4().hex
     now = timezone.now()
     with transaction.atomic():
         candidates = AccountEmail.objects.due(now).order_by("pk")
@@ -106,9 +127,9 @@ def claim(batch_size):
             status=AccountEmailStatus.SENDING, claimed_at=now, claim_token=token
         )
     return list(
-        AccountEmail.objects.filter(claim_token=token, status=AccountEmailStatus.SENDING).order_by(
-            "pk"
-        )
+        AccountEmail.objects.filter(
+            pk__in=ids, claim_token=token, status=AccountEmailStatus.SENDING
+        ).order_by("pk")
     )
 
 

@@ -271,6 +271,39 @@ def test_temporary_failures_give_up_after_the_last_attempt(make_subscriber, sett
 
 
 @pytest.mark.django_db
+def test_rows_a_dead_worker_claimed_are_taken_over_at_once_by_the_next_worker(
+    make_subscriber, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    make_subscriber(email="orphan@example.org")
+    queue("orphan@example.org")
+    # A worker's token whose lock nobody holds: the worker died (kill -9).
+    [claimed] = outbox.claim(10, token="d" * 32)
+
+    Worker(poll_interval=0.01).run()
+
+    assert [message.to for message in mail.outbox] == [["orphan@example.org"]]
+    claimed.refresh_from_db()
+    assert claimed.status == AccountEmailStatus.SENT
+
+
+@pytest.mark.django_db
+def test_a_live_workers_account_emails_are_not_taken(make_subscriber, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    make_subscriber(email="busy@example.org")
+    queue("busy@example.org")
+    other = Worker()
+    other.register()  # Running, holding its lock.
+    try:
+        outbox.claim(10, token=other.token)
+        sent = send_queued(get_connection, worker_token="e" * 32, alive=other.locks.alive)
+        assert sent == 0
+        assert AccountEmail.objects.get().status == AccountEmailStatus.SENDING
+    finally:
+        other.unregister()
+
+
+@pytest.mark.django_db
 def test_rows_left_sending_by_a_stopped_worker_are_sent_later(make_subscriber, send_queued_emails):
     make_subscriber(email="orphan@example.org")
     queue("orphan@example.org")
