@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-from-lock
 
-.PHONY: run test install lock bench clean
+.PHONY: run test test-quick install lock bench clean
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,14 @@ run: install var/secret_key
 
 test: install
 	bin/run-tests
+
+# The fast loop while working: lint and the suite on SQLite, without the
+# browser and deployed-shape tests. `make test` stays the one full check.
+test-quick: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_ENV_FILE= DATABASE_URL="sqlite:///$(CURDIR)/var/test.sqlite3" \
+		$(PY) -m pytest -q -m "not browser and not deployed"
 
 # The public-site benchmark (minutes; not part of `make test`). See README.md.
 bench: install
