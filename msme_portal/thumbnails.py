@@ -121,10 +121,10 @@ def delete_replaced_thumbnails(sender, instance, update_fields=None, **kwargs):
                 logger.warning("Could not delete the thumbnails of %s", old_name, exc_info=True)
 
 
-def connect_signals():
-    from newsletters.models import Issue, Section
-
-    for model in (Issue, Section):
+def delete_replaced_thumbnails_of(*models):
+    """Connect the thumbnail clean-up to each model's saves: apps call it
+    from their AppConfig.ready() with the models whose images are shown."""
+    for model in models:
         pre_save.connect(
             delete_replaced_thumbnails,
             sender=model,

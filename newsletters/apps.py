@@ -7,7 +7,9 @@ class NewslettersConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self):
-        from newsletters import page_cache, thumbnails
+        from msme_portal import thumbnails
+        from newsletters import page_cache
+        from newsletters.models import Issue, Section
 
         page_cache.connect_signals()
-        thumbnails.connect_signals()
+        thumbnails.delete_replaced_thumbnails_of(Issue, Section)

@@ -22,9 +22,9 @@ from moto.server import ThreadedMotoServer
 from PIL import Image
 
 from msme_portal.storage import media_base_url, save_generated_file
+from msme_portal.thumbnails import SECTION_IMAGE_WIDTH, thumbnail_name
 from newsletters.mail.issue_email import IssueEmail
 from newsletters.models import Section
-from newsletters.thumbnails import SECTION_IMAGE_WIDTH, thumbnail_name
 from tests.factories import make_issue, make_section
 from tests.msme_portal.test_images import image_bytes, post_upload
 from tests.msme_portal.test_settings import run_with_env
