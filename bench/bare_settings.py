@@ -10,4 +10,4 @@ from msme_portal.settings import *  # noqa: F403
 from msme_portal.settings import MIDDLEWARE
 
 ROOT_URLCONF = "bench.bare_urls"
-MIDDLEWARE = [name for name in MIDDLEWARE if name != "newsletters.http_cache.HttpCacheMiddleware"]
+MIDDLEWARE = [name for name in MIDDLEWARE if name != "msme_portal.http_cache.HttpCacheMiddleware"]

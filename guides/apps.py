@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class GuidesConfig(AppConfig):
     name = "guides"
     verbose_name = _("Trade4MSMEs guides")
+
+    def ready(self):
+        from guides.models import Guide, Topic
+        from msme_portal import page_cache
+
+        # What the public pages show (msme_portal/page_cache.py).
+        page_cache.invalidate_on(Guide, Topic)

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from guides.models import Audience, Guide, Topic
-from newsletters.page_cache import cache_public_page
+from msme_portal.page_cache import cache_public_page
 
 MAX_TEXT_LENGTH = 200
 

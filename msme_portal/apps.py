@@ -41,10 +41,17 @@ class MsmePortalConfig(AppConfig):
                 )
 
 
-def project_models():
-    """The models of the apps that are this project's own packages, not
-    Django's or a library's: the ones whose folder sits in BASE_DIR."""
+def project_app_configs():
+    """The apps that are this project's own packages, not Django's or a
+    library's: the ones whose folder sits in BASE_DIR."""
     base = Path(settings.BASE_DIR).resolve()
-    for app_config in apps.get_app_configs():
-        if Path(app_config.path).resolve().parent == base:
-            yield from app_config.get_models()
+    return [
+        app_config
+        for app_config in apps.get_app_configs()
+        if Path(app_config.path).resolve().parent == base
+    ]
+
+
+def project_models():
+    for app_config in project_app_configs():
+        yield from app_config.get_models()

@@ -7,11 +7,12 @@ Public pages, as an anonymous visitor sees them, are sent with
 and an ETag, so a proxy (see README.md, "Caching proxy") can keep them and
 revalidate them cheaply. The ETag is derived from what the page depends on,
 not from its bytes: the address, the site-wide content version that every
-edit replaces (newsletters.page_cache), today's date (upcoming meetings), the
-latest publication time that has come (a scheduled issue appears without an
+edit replaces (msme_portal.page_cache), today's date (upcoming meetings), the
+moments the apps register with `add_validator()` (the newsletter: the latest
+publication time that has come, as a scheduled issue appears without an
 edit) and the code release. A request whose If-None-Match matches is answered
 304 before the view runs: no rendering and no query, only cache look-ups. The
-same ETag is the key of the page cache (newsletters.page_cache): a stored
+same ETag is the key of the page cache (msme_portal.page_cache): a stored
 page is served from here, before the URL is resolved.
 
 A public address that answers 404 (an unpublished issue, say) is sent with
@@ -32,28 +33,30 @@ import functools
 import hashlib
 import math
 from datetime import datetime, time
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
 from django.http import HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
-from newsletters import page_cache
+from msme_portal import page_cache
+from msme_portal.apps import project_app_configs
+from msme_portal.paths import PRIVATE_PATH_PREFIXES
 
 STALE_WHILE_REVALIDATE = 300
 PRIVATE_CACHE_CONTROL = "private, no-store"
 
-PRIVATE_PATH_PREFIXES = ("/admin/", "/editor/", "/subscribe", "/unsubscribe", "/healthz")
 # Cookies whose bearer may see something of their own on a public page.
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
 
-PUBLICATIONS_KEY = "http-cache:publications:{version}"
-PUBLICATIONS_TIMEOUT = 24 * 60 * 60
+# Callables registered by the apps with add_validator().
+LATEST_CHANGES = []
 
-# Source files whose change can change a rendered page.
-RELEASE_FOLDERS = ("msme_portal", "network", "guides", "newsletters", "templates", "static")
+# Source files whose change can change a rendered page: those of the
+# project's own apps, and the site-wide templates and styles.
+SITE_FOLDERS = ("templates", "static")
 RELEASE_SUFFIXES = {".py", ".html", ".txt", ".css", ".js", ".svg", ".mo"}
 
 
@@ -67,7 +70,8 @@ def release():
     """
     digest = hashlib.sha256()
     base = settings.BASE_DIR
-    for folder in RELEASE_FOLDERS:
+    app_folders = [Path(app_config.path).name for app_config in project_app_configs()]
+    for folder in [*app_folders, *SITE_FOLDERS]:
         for path in sorted((base / folder).rglob("*")):
             if path.suffix in RELEASE_SUFFIXES and path.is_file():
                 digest.update(str(path.relative_to(base)).encode())
@@ -75,30 +79,16 @@ def release():
     return digest.hexdigest()[:16]
 
 
-def publication_times(version):
-    """(latest publication time already come, scheduled times still to come)
-    as POSIX timestamps, cached under the content version: scheduling or
-    publishing is an edit, which replaces the version."""
-    key = PUBLICATIONS_KEY.format(version=version)
-    times = cache.get(key)
-    if times is None:
-        from newsletters.models import Issue, IssueStatus
+def add_validator(latest_change):
+    """Make `latest_change(content_version)` part of every page's validators.
 
-        # Both from one query: every published issue's time, split at now as
-        # Issue.objects.published() splits them (a published issue always
-        # has a time). Each page rendered after an edit needs these first.
-        now = timezone.now()
-        moments = Issue.objects.filter(status=IssueStatus.PUBLISHED).values_list(
-            "published_at", flat=True
-        )
-        moments = [moment for moment in moments if moment is not None]
-        latest = max((moment for moment in moments if moment <= now), default=None)
-        times = (
-            latest.timestamp() if latest else 0.0,
-            sorted(moment.timestamp() for moment in moments if moment > now),
-        )
-        cache.set(key, times, PUBLICATIONS_TIMEOUT)
-    return times
+    It returns the POSIX timestamp of the latest change an app's pages show
+    that came without an edit (a scheduled issue coming out): it goes into
+    the ETag and counts for Last-Modified. It may cache its answer under the
+    content version, which every edit replaces.
+    """
+    if latest_change not in LATEST_CHANGES:
+        LATEST_CHANGES.append(latest_change)
 
 
 def validators(request):
@@ -108,16 +98,20 @@ def validators(request):
     version = page_cache.content_version()
     if version is None:
         return None
-    now = timezone.now()
-    latest, scheduled = publication_times(version)
-    latest = max([latest, *(moment for moment in scheduled if moment <= now.timestamp())])
-    today = timezone.localdate(now)
+    changes = [latest_change(version) for latest_change in LATEST_CHANGES]
+    today = timezone.localdate(timezone.now())
     midnight = timezone.make_aware(datetime.combine(today, time.min)).timestamp()
     raw = "|".join(
-        [request.get_full_path(), str(version), today.isoformat(), repr(latest), release()]
+        [
+            request.get_full_path(),
+            str(version),
+            today.isoformat(),
+            *(repr(moment) for moment in changes),
+            release(),
+        ]
     )
     etag = f'W/"{hashlib.sha256(raw.encode()).hexdigest()[:32]}"'
-    last_modified = max(version / 1e9, midnight, latest)
+    last_modified = max(version / 1e9, midnight, *changes)
     return etag, math.floor(last_modified)
 
 

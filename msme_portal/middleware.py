@@ -11,6 +11,7 @@ import functools
 
 from django.conf import settings
 
+from msme_portal.paths import EDITOR_PATH_PREFIXES
 from msme_portal.storage import media_origin
 
 STRICT_POLICY = "; ".join(
@@ -53,10 +54,6 @@ def with_media_origin(policy, origin):
     return policy.replace("img-src 'self'", f"img-src 'self' {origin}")
 
 
-def editor_path_prefixes():
-    return ("/admin/", "/editor/")
-
-
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -64,7 +61,7 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if "Content-Security-Policy" not in response.headers:
-            if request.path.startswith(editor_path_prefixes()):
+            if request.path.startswith(EDITOR_PATH_PREFIXES):
                 policy = EDITOR_POLICY
             else:
                 policy = STRICT_POLICY

@@ -1,15 +1,15 @@
 """Cache of the public pages, invalidated by any change to what they show.
 
-A page is stored under its ETag (newsletters.http_cache.validators()), which
+A page is stored under its ETag (msme_portal.http_cache.validators()), which
 is derived from everything the page depends on: its address, a site-wide
-content version, today's date, the latest publication time that has come
-and the code release. Saving or deleting anything a public page shows (an
-issue, a section, a meeting, a guide, a member economy...) replaces the
-version, so every ETag changes and the next request renders afresh: an edit
-in the admin is visible at once. The version is a fresh timestamp rather than
-a counter, so a version evicted from the cache can never resurrect pages
-stored under an older one. A scheduled issue comes out without any edit; the
-latest publication time in the ETag changes the moment it does.
+content version, today's date, what the apps add (the newsletter: the latest
+publication time that has come) and the code release. Saving or deleting
+anything a public page shows replaces the version, so every ETag changes and
+the next request renders afresh: an edit in the admin is visible at once.
+Each app names those models from its AppConfig.ready(), with
+`invalidate_on()` and `invalidate_on_m2m()`. The version is a fresh
+timestamp rather than a counter, so a version evicted from the cache can
+never resurrect pages stored under an older one.
 
 HttpCacheMiddleware looks pages up before the URL is even resolved, and
 stores the answers of views decorated with `cache_public_page` that are
@@ -45,20 +45,17 @@ def invalidate(**kwargs):
     cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
-def connect_signals():
-    from guides.models import Guide, Topic
-    from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
-    from newsletters.models import Issue, Meeting, Question, Section, SectionLink
-
-    models = [
-        Issue, Section, Question, SectionLink, Meeting,
-        Guide, Topic, MemberEconomy, NetworkOrganization, GroupOfficer,
-    ]  # fmt: skip
+def invalidate_on(*models):
+    """Make every save or delete of these models replace the content version."""
     for model in models:
         uid = f"public-pages-{model._meta.label_lower}"
         post_save.connect(invalidate, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"{uid}-delete")
-    for through in (Issue.featured_guides.through, Issue.featured_organizations.through):
+
+
+def invalidate_on_m2m(*throughs):
+    """Likewise for changes to these many-to-many relations (their `through`)."""
+    for through in throughs:
         m2m_changed.connect(invalidate, sender=through, dispatch_uid=f"public-pages-{through}")
 
 

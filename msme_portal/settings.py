@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Outside the page cache, so stored pages get their headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "newsletters.http_cache.HttpCacheMiddleware",
+    "msme_portal.http_cache.HttpCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Axes must come last so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",

@@ -6,8 +6,8 @@ from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
+from msme_portal.page_cache import cache_public_page
 from network.models import GroupOfficer, MemberEconomy, NetworkOrganization, OrganizationKind
-from newsletters.page_cache import cache_public_page
 
 
 def officers():

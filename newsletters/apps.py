@@ -7,9 +7,14 @@ class NewslettersConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self):
-        from msme_portal import thumbnails
-        from newsletters import page_cache
-        from newsletters.models import Issue, Section
+        from msme_portal import http_cache, page_cache, thumbnails
+        from newsletters.models import Issue, Meeting, Question, Section, SectionLink
+        from newsletters.publication_times import latest_publication
 
-        page_cache.connect_signals()
+        # What the public pages show (msme_portal/page_cache.py).
+        page_cache.invalidate_on(Issue, Section, Question, SectionLink, Meeting)
+        page_cache.invalidate_on_m2m(
+            Issue.featured_guides.through, Issue.featured_organizations.through
+        )
+        http_cache.add_validator(latest_publication)
         thumbnails.delete_replaced_thumbnails_of(Issue, Section)

@@ -27,8 +27,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from guides.models import Guide
+from msme_portal.page_cache import cache_public_page
 from newsletters.models import Issue, Question, Section
-from newsletters.page_cache import cache_public_page
 
 # The fields searched. On PostgreSQL, sections and questions are matched
 # against a stored document of these fields, kept by the database in a

@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from guides.models import Audience, Guide
+from msme_portal.page_cache import cache_public_page
 from msme_portal.thumbnails import COVER_WIDTH, PORTRAIT_WIDTH, SECTION_IMAGE_WIDTH, thumbnail
 from network.models import MemberEconomy, NetworkOrganization
 from network.views import officers, render_officers
 from newsletters.models import Issue, Meeting, MeetingKind, Question, Section, SectionLink
 from newsletters.models.issues import Listing
-from newsletters.page_cache import cache_public_page
 
 
 def set_neighbours(issue, published):

@@ -13,8 +13,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
 
-from newsletters.http_cache import HttpCacheMiddleware
-from newsletters.page_cache import cache_public_page
+from msme_portal.http_cache import HttpCacheMiddleware
+from msme_portal.page_cache import cache_public_page
 from newsletters.views.issues import IssueDetailView
 from tests.factories import make_issue, make_section
 
