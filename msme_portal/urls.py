@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from msme_portal import views
-from newsletters.sitemaps import SITEMAPS
+from msme_portal.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

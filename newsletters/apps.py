@@ -7,9 +7,10 @@ class NewslettersConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self):
-        from msme_portal import http_cache, page_cache, thumbnails
+        from msme_portal import http_cache, page_cache, sitemaps, thumbnails
         from newsletters.models import Issue, Meeting, Question, Section, SectionLink
         from newsletters.publication_times import latest_publication
+        from newsletters.sitemaps import IssueSitemap
 
         # What the public pages show (msme_portal/page_cache.py).
         page_cache.invalidate_on(Issue, Section, Question, SectionLink, Meeting)
@@ -17,4 +18,6 @@ class NewslettersConfig(AppConfig):
             Issue.featured_guides.through, Issue.featured_organizations.through
         )
         http_cache.add_validator(latest_publication)
+        sitemaps.add_static_pages("newsletters:home", "newsletters:issue_list")
+        sitemaps.register("issues", IssueSitemap)
         thumbnails.delete_replaced_thumbnails_of(Issue, Section)

@@ -1,25 +1,7 @@
-"""Sitemaps: published issues and the site's fixed pages.
+"""The published issues' sitemap (registered in msme_portal/sitemaps.py)."""
 
-Addresses are absolute under SITE_URL, never the request's Host header.
-"""
-
-from urllib.parse import urlsplit
-
-from django.conf import settings
-from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
-
+from msme_portal.sitemaps import SiteUrlSitemap
 from newsletters.models import Issue
-
-
-class SiteUrlSitemap(Sitemap):
-    """A sitemap whose addresses take SITE_URL's scheme and host."""
-
-    def get_protocol(self, protocol=None):
-        return urlsplit(settings.SITE_URL).scheme
-
-    def get_domain(self, site=None):
-        return urlsplit(settings.SITE_URL).netloc
 
 
 class IssueSitemap(SiteUrlSitemap):
@@ -31,23 +13,3 @@ class IssueSitemap(SiteUrlSitemap):
 
     def lastmod(self, item):
         return item.updated_at
-
-
-class StaticPageSitemap(SiteUrlSitemap):
-    changefreq = "weekly"
-    priority = 0.5
-
-    def items(self):
-        return [
-            "newsletters:home",
-            "newsletters:issue_list",
-            "network:member_list",
-            "network:organization_list",
-            "guides:guide_list",
-        ]
-
-    def location(self, item):
-        return reverse(item)
-
-
-SITEMAPS = {"issues": IssueSitemap, "pages": StaticPageSitemap}
