@@ -1,11 +1,11 @@
 """Admin for the Trade4MSMEs guides and their topics."""
 
 from django.contrib import admin
-from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from guides.models import Guide, Topic
+from msme_portal.admin_helpers import HTTPS_URL_FIELDS
 
 
 @admin.register(Topic)
@@ -25,8 +25,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Guide)
 class GuideAdmin(admin.ModelAdmin):
-    # A website typed without a scheme ("www.wto.org") is taken as https.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["title", "audience", "topic", "added_on"]
     list_filter = ["audience", "topic"]
     list_select_related = ["topic"]

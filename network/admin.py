@@ -2,11 +2,11 @@
 coordinators and chairs."""
 
 from django.contrib import admin, messages
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from msme_portal.admin_helpers import HTTPS_URL_FIELDS
 from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
 
 
@@ -29,8 +29,7 @@ class MemberEconomyAdmin(admin.ModelAdmin):
 
 @admin.register(NetworkOrganization)
 class NetworkOrganizationAdmin(admin.ModelAdmin):
-    # A website typed without a scheme ("www.wto.org") is taken as https.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "acronym", "kind", "joined_on", "display_order"]
     list_editable = ["display_order"]
     list_filter = ["kind"]

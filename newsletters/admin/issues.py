@@ -9,7 +9,6 @@ preview a draft exactly as the public issue page will show it.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -19,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from msme_portal.admin_helpers import HTTPS_URL_FIELDS
 from newsletters.models import (
     Issue,
     IssueStatus,
@@ -31,9 +31,6 @@ from newsletters.models import (
 from newsletters.views.issues import IssueDetailView
 
 PUBLISH_PERMISSION = "newsletters.publish_issue"
-
-# Addresses typed without a scheme ("www.wto.org") are taken as https.
-URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
 
 def can_publish(user):
@@ -335,7 +332,7 @@ class QuestionInline(admin.StackedInline):
 
 class SectionLinkInline(admin.TabularInline):
     model = SectionLink
-    formfield_overrides = URL_FIELD_OVERRIDES
+    formfield_overrides = HTTPS_URL_FIELDS
     fields = ["order", "label", "url"]
     ordering = ["order", "pk"]
     extra = 0
@@ -450,7 +447,7 @@ class MeetingYearFilter(admin.SimpleListFilter):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
-    formfield_overrides = URL_FIELD_OVERRIDES
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["date", "title", "kind", "has_recording"]
     list_filter = ["kind", MeetingYearFilter]
     search_fields = ["title", "description"]

@@ -1,14 +1,4 @@
-"""Admin for records nobody edits: the send log, deliveries, erasures."""
+"""ReadOnlyAdmin lives in msme_portal/admin_helpers.py; this name remains
+until newsletters/admin/sends.py imports it from there."""
 
-from django.contrib import admin
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from msme_portal.admin_helpers import ReadOnlyAdmin  # noqa: F401

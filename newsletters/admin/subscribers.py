@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from msme_portal.admin_helpers import ReadOnlyAdmin
 from network.models import MemberEconomy
-from newsletters.admin.read_only import ReadOnlyAdmin
 from newsletters.forms import SubscriberImportForm, validate_deliverable_address
 from newsletters.mail.subscriptions import send_confirmation, send_safely
 from newsletters.models import (
