@@ -11,7 +11,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from msme_portal.admin_helpers import HTTPS_URL_FIELDS
+from newsletters import issue_page
 from newsletters.models import (
     Issue,
     IssueStatus,
@@ -28,7 +28,6 @@ from newsletters.models import (
     SectionKind,
     SectionLink,
 )
-from newsletters.views.issues import IssueDetailView
 
 PUBLISH_PERMISSION = "newsletters.publish_issue"
 
@@ -308,15 +307,12 @@ class IssueAdmin(admin.ModelAdmin):
         ]
 
     def preview_view(self, request, object_id):
-        """The issue, whatever its status, rendered by the public page's own view."""
+        """The issue, whatever its status, rendered as the public page is."""
         issue = get_object_or_404(Issue, pk=object_id)
         if not self.has_view_or_change_permission(request, issue):
             raise PermissionDenied
-        view = IssueDetailView()
-        view.setup(request, slug=issue.slug)
-        view.object = issue
-        context = view.get_context_data(object=issue, is_preview=True)
-        response = TemplateResponse(request, view.get_template_names(), context)
+        page = issue_page.build_page(issue, is_preview=True)
+        response = issue_page.page_response(request, page)
         response.render()
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"

@@ -1,8 +1,8 @@
 """The email edition of an issue: plain text and HTML, one message per subscriber.
 
-The content comes from `issue_page_context()`, the builder behind the public
-issue page, so the email and the web page show the same sections, questions
-and lists. Only the presentation differs: the HTML part is laid out with
+The content comes from newsletters/issue_page.py, the builder behind the
+public issue page, so the email and the web page show the same sections,
+questions and lists. Only the presentation differs: the HTML part is laid out with
 tables and inline styles, as mail clients ignore style sheets, carries no
 script, and every address in it is absolute (relative links and images in the
 rich text are rewritten against the issue's web address).
@@ -29,9 +29,9 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from newsletters.issue_page import build_page
 from newsletters.mail import links
-from newsletters.models import Issue
-from newsletters.views.issues import issue_page_context
+from newsletters.models import Issue, Section, SectionLink
 
 # Stand-ins rendered into the templates and headers, replaced for each
 # recipient. They contain nothing that HTML escaping, header folding or a URL
@@ -293,6 +293,33 @@ def _fill(parts, values):
 
 
 @dataclass(frozen=True)
+class EmailQuestion:
+    question: str
+    answer: str  # email_html() of the answer
+    text_answer: str
+
+
+@dataclass(frozen=True)
+class EmailSection:
+    """A section of the issue page (issue_page.SectionBlock) as the email
+    shows it: rich text restyled for mail clients and as plain text, every
+    address absolute."""
+
+    section: Section
+    web_url: str  # the section on the issue's web page
+    body: str
+    text_body: str
+    bio: str
+    text_bio: str
+    image_url: str  # the original image: mail clients scale it
+    portrait_url: str
+    questions: list[EmailQuestion]
+    links: list[SectionLink]
+    subsections: list["EmailSection"]
+    boxes: list["EmailSection"]
+
+
+@dataclass(frozen=True)
 class RenderedIssue:
     """An issue rendered in one language, split around the per-recipient parts.
 
@@ -332,37 +359,40 @@ class IssueEmail:
 
     def context(self):
         if self._context is None:
-            context = issue_page_context(self.issue)
-            for section in context["sections"]:
-                self._prepare(section)
-                for child in [*section.subsections, *section.boxes]:
-                    self._prepare(child)
-            context.update(
-                web_url=self.web_url,
-                site_url=settings.SITE_URL,
-                cover_url=image_url(self.issue.cover_image),
-            )
-            self._context = context
+            page = build_page(self.issue)
+            self._context = {
+                "issue": self.issue,
+                "sections": [self._email_section(block) for block in page.sections],
+                "listings": page.listings,
+                "web_url": self.web_url,
+                "site_url": settings.SITE_URL,
+                "cover_url": image_url(self.issue.cover_image),
+            }
         return self._context
 
-    def _prepare(self, section):
-        base = self.web_url
-        section.web_url = f"{self.web_url}#{section.anchor}"
-        section.email_body = email_html(section.body, base)
-        section.text_body = html_to_text(section.body, base)
-        section.email_bio = email_html(section.interviewee_bio, base)
-        section.text_bio = html_to_text(section.interviewee_bio, base)
-        section.image_url = image_url(section.image)
-        section.portrait_url = image_url(section.portrait)
-        section.email_questions = [
-            {
-                "question": item.question,
-                "answer": email_html(item.answer, base),
-                "text_answer": html_to_text(item.answer, base),
-            }
-            for item in section.question_list
-        ]
-        section.email_links = section.link_list
+    def _email_section(self, block):
+        base, section = self.web_url, block.section
+        return EmailSection(
+            section=section,
+            web_url=f"{self.web_url}#{section.anchor}",
+            body=email_html(section.body, base),
+            text_body=html_to_text(section.body, base),
+            bio=email_html(section.interviewee_bio, base),
+            text_bio=html_to_text(section.interviewee_bio, base),
+            image_url=image_url(section.image),
+            portrait_url=image_url(section.portrait),
+            questions=[
+                EmailQuestion(
+                    question=item.question,
+                    answer=email_html(item.answer, base),
+                    text_answer=html_to_text(item.answer, base),
+                )
+                for item in block.questions
+            ],
+            links=block.links,
+            subsections=[self._email_section(child) for child in block.subsections],
+            boxes=[self._email_section(box) for box in block.boxes],
+        )
 
     def rendered(self, language=None):
         language = language or settings.LANGUAGE_CODE

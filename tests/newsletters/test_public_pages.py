@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from newsletters.issue_page import build_page
 from newsletters.models import Issue, SectionKind
 from newsletters.models.issues import BoxStyle, Listing
-from newsletters.views.issues import issue_page_context
 from tests.factories import (
     make_box,
     make_draft_issue,
@@ -129,7 +129,7 @@ def test_guides_are_split_by_audience_into_two_columns():
     issue = make_issue(featured_guides=[msme, policy])
     make_section(issue, listing=Listing.NEW_GUIDES)
     issue = Issue.objects.get(pk=issue.pk)
-    rows = issue_page_context(issue)["listings"]["guide_rows"]
+    rows = build_page(issue).listings.guide_rows
     assert rows == [(msme, policy)]
 
 
@@ -139,9 +139,9 @@ def test_upcoming_meetings_are_counted_from_the_issue_date():
     make_section(issue, listing=Listing.UPCOMING_MEETINGS)
     before = make_meeting(date=date(2022, 6, 10))
     after = make_meeting(date=date(2022, 7, 15))
-    listings = issue_page_context(issue)["listings"]
-    assert after in listings["upcoming_meetings"]
-    assert before not in listings["upcoming_meetings"]
+    upcoming = [dated.meeting for dated in build_page(issue).listings.upcoming_meetings]
+    assert after in upcoming
+    assert before not in upcoming
 
 
 def test_issue_page_links_to_previous_and_next_issues(client):
@@ -437,13 +437,13 @@ def test_issue_page_query_budget_with_many_sections(
     assert "Article 44" in response.content.decode()
 
 
-def test_issue_page_context_for_a_draft_preview():
+def test_issue_page_for_a_draft_preview():
     draft = make_draft_issue(title="Draft in progress")
     make_section(draft, title="Draft text", listing=Listing.UPCOMING_MEETINGS)
-    context = issue_page_context(draft)
-    assert context["issue"] == draft
-    assert [section.title for section in context["sections"]] == ["Draft text"]
-    assert "upcoming_meetings" in context["listings"]
+    page = build_page(draft)
+    assert page.issue == draft
+    assert [block.section.title for block in page.sections] == ["Draft text"]
+    assert page.listings.upcoming_meetings is not None
 
 
 @pytest.mark.parametrize("url_name", ["newsletters:home", "newsletters:issue_list"])

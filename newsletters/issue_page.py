@@ -1,0 +1,265 @@
+"""The issue page: one issue with its neighbours, its sections and the lists
+they ask for, as explicit objects (`IssuePage`), and the page rendered from them.
+
+The public view, the admin's preview and the email edition are its clients:
+see "How /issues/summer-2022/ is built" in docs/architecture.md.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from guides.models import Audience, Guide
+from msme_portal.thumbnails import (
+    COVER_WIDTH,
+    PORTRAIT_WIDTH,
+    SECTION_IMAGE_WIDTH,
+    Thumbnail,
+    thumbnail,
+)
+from network.models import MemberEconomy, NetworkOrganization
+from network.officers import OfficerList, officer_list
+from newsletters.models import Issue, Meeting, MeetingKind, Question, Section, SectionLink
+from newsletters.models.issues import Listing
+
+
+@dataclass(frozen=True)
+class IssueLink:
+    """A published issue before or after this one, as the pager links to it."""
+
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class DatedMeeting:
+    meeting: Meeting
+    date_iso: str  # "2022-07-05"
+    date_label: str  # "5 July 2022", the text of the date filter "j F Y"
+
+
+@dataclass
+class Listings:
+    """The data lists the issue's sections ask for. A list no section asks
+    for is not loaded, and stays None."""
+
+    upcoming_meetings: list[DatedMeeting] | None = None
+    past_events: list[DatedMeeting] | None = None
+    guide_rows: list[tuple[Guide | None, Guide | None]] | None = None
+    organizations: list[NetworkOrganization] | None = None
+    members: list[MemberEconomy] | None = None
+    group_size: int | None = None
+    officers: OfficerList | None = None
+
+
+@dataclass
+class SectionBlock:
+    """A section with what the page shows of it: its questions and links in
+    display order, its thumbnails, and (top-level sections only: they nest
+    one level) its sub-sections and side boxes."""
+
+    section: Section
+    questions: list[Question]
+    links: list[SectionLink]
+    image: Thumbnail | None
+    portrait: Thumbnail | None
+    subsections: list["SectionBlock"] = field(default_factory=list)
+    boxes: list["SectionBlock"] = field(default_factory=list)
+
+
+@dataclass
+class IssuePage:
+    """Everything the issue page shows, for a published issue or a draft."""
+
+    issue: Issue
+    previous_issue: IssueLink | None
+    next_issue: IssueLink | None
+    sections: list[SectionBlock]  # top-level, in order
+    cover: Thumbnail | None
+    listings: Listings
+    is_preview: bool = False
+
+    def template_context(self):
+        return {
+            "issue": self.issue,
+            "previous_issue": self.previous_issue,
+            "next_issue": self.next_issue,
+            "sections": self.sections,
+            "cover": self.cover,
+            "listings": self.listings,
+            "is_preview": self.is_preview,
+        }
+
+
+def published_in_order():
+    return Issue.objects.published().order_by("published_at", "pk")
+
+
+def load_published_page(slug):
+    """The page of the published issue `slug`, or Http404.
+
+    One query finds the issue and its neighbours: every published issue, in
+    order, less the two timestamps the page never shows. A subquery per
+    neighbour cost more to build than the rest of the issue's query.
+    """
+    published = list(published_in_order().defer("created_at", "updated_at"))
+    issue = next((each for each in published if each.slug == slug), None)
+    if issue is None:
+        raise Http404(
+            _("No %(verbose_name)s found matching the query")
+            % {"verbose_name": Issue._meta.verbose_name}
+        )
+    return build_page(issue, published=published)
+
+
+def neighbours(issue, published):
+    """(previous, next) IssueLinks of `issue` among `published`, every
+    published issue ordered by publication time then pk."""
+    previous = following = None
+    if issue.published_at is not None:
+        for other in published:
+            if other.published_at < issue.published_at:
+                previous = other
+            elif other.published_at > issue.published_at:
+                following = other
+                break
+    return (
+        IssueLink(previous.slug, previous.title) if previous else None,
+        IssueLink(following.slug, following.title) if following else None,
+    )
+
+
+def build_page(issue, *, published=None, is_preview=False):
+    """The IssuePage of `issue`, in a fixed number of queries: at most one
+    per kind of row shown (plain filtered queries: Django's prefetching cost
+    more to set up than the queries themselves), and one for the neighbours
+    unless `published` (as `load_published_page()` reads it) is given."""
+    sections = list(
+        Section.objects.filter(issue=issue)
+        .select_related("signatory_economy")
+        .order_by("order", "pk")
+    )
+    questions, links = defaultdict(list), defaultdict(list)
+    for question in Question.objects.filter(section__issue=issue).order_by("order", "pk"):
+        questions[question.section_id].append(question)
+    for link in SectionLink.objects.filter(section__issue=issue).order_by("order", "pk"):
+        links[link.section_id].append(link)
+    blocks = {
+        section.pk: SectionBlock(
+            section=section,
+            questions=questions.get(section.pk, []),
+            links=links.get(section.pk, []),
+            image=thumbnail(section.image, SECTION_IMAGE_WIDTH),
+            portrait=thumbnail(section.portrait, PORTRAIT_WIDTH),
+        )
+        for section in sections
+    }
+    top_level = []
+    for section in sections:
+        block = blocks[section.pk]
+        parent = blocks.get(section.parent_id)
+        if section.parent_id is None:
+            top_level.append(block)
+        elif parent is None:
+            continue  # a parent in another issue: the admin's form refuses it
+        elif section.is_box:
+            parent.boxes.append(block)
+        else:
+            parent.subsections.append(block)
+    if published is None:
+        published = []
+        if issue.published_at is not None:
+            published = published_in_order().only("published_at", "slug", "title")
+    previous_issue, next_issue = neighbours(issue, published)
+    return IssuePage(
+        issue=issue,
+        previous_issue=previous_issue,
+        next_issue=next_issue,
+        sections=top_level,
+        cover=thumbnail(issue.cover_image, COVER_WIDTH),
+        listings=load_listings(issue, {section.listing for section in sections}),
+        is_preview=is_preview,
+    )
+
+
+def load_listings(issue, asked):
+    """The Listings the `asked` kinds name, each loaded only if asked."""
+    listings = Listings()
+    reference = timezone.localdate(issue.published_at) if issue.published_at else None
+    reference = reference or timezone.localdate()
+    if {Listing.UPCOMING_MEETINGS, Listing.PAST_EVENTS} & asked:
+        # One query for both lists: upcoming() holds only meetings and
+        # past_events() only events, so the kind tells them apart.
+        meetings = dated(
+            Meeting.objects.upcoming(reference) | Meeting.objects.past_events(reference)
+        )
+        listings.upcoming_meetings = [m for m in meetings if m.meeting.kind == MeetingKind.MEETING]
+        listings.past_events = [m for m in meetings if m.meeting.kind == MeetingKind.EVENT]
+    if Listing.NEW_GUIDES in asked:
+        # Neither the page nor the email shows a guide's topic.
+        listings.guide_rows = guide_table(
+            Guide.objects.filter(issues=issue).order_by("audience", "title")
+        )
+    if Listing.NETWORK in asked:
+        listings.organizations = list(
+            NetworkOrganization.objects.filter(issues=issue).order_by("display_order", "name")
+        )
+    if Listing.MEMBERS in asked:
+        listings.members = list(MemberEconomy.objects.all())
+        # The same count as MemberEconomy.objects.group_size(), from the rows
+        # already loaded rather than one more query.
+        listings.group_size = sum(economy.counts_as for economy in listings.members)
+        listings.officers = officer_list()
+    return listings
+
+
+def dated(meetings):
+    """Each meeting with its date as the page prints it. The lists can hold
+    dozens of meetings, and the date filter looks up the format and
+    translates the month anew for every one; here each month's name is
+    translated once."""
+    months = {}
+    result = []
+    for meeting in meetings:
+        day = meeting.date
+        if day.month not in months:
+            months[day.month] = str(MONTHS[day.month])
+        label = f"{day.day} {months[day.month]} {day.year:04d}"
+        result.append(DatedMeeting(meeting, day.isoformat(), label))
+    return result
+
+
+def guide_table(guides):
+    """Rows of (guide for MSMEs, guide for policymakers), side by side."""
+    columns = defaultdict(list)
+    for guide in guides:
+        columns[guide.audience].append(guide)
+    msmes, policymakers = columns[Audience.MSMES], columns[Audience.POLICYMAKERS]
+    size = max(len(msmes), len(policymakers))
+    msmes += [None] * (size - len(msmes))
+    policymakers += [None] * (size - len(policymakers))
+    return list(zip(msmes, policymakers, strict=True))
+
+
+def render_article(page):
+    """The issue's article (masthead to pager) as HTML, from Jinja2: see
+    msme_portal/jinja2.py for why this part of the page is not rendered by
+    the Django template engine."""
+    # Jinja2 escaped every value (autoescape is on); rich text was sanitized
+    # when it was saved.
+    return mark_safe(  # noqa: S308
+        render_to_string("newsletters/issue_article.html", page.template_context(), using="jinja2")
+    )
+
+
+def page_response(request, page):
+    """The whole page: the article inside the site's Django page."""
+    context = {**page.template_context(), "article": render_article(page)}
+    return TemplateResponse(request, "newsletters/issue_detail.html", context)
