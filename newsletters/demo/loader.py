@@ -11,13 +11,23 @@ be deleted and created again from the data.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from guides.models import Guide, Topic
 from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
 from newsletters.models import Issue, Meeting, Question, Section, SectionLink
 
-from . import guides, network, summer_2022
+from . import content
+from .content import DemoDataError
+
+
+def _validate(instance, where):
+    """full_clean(), its complaints told as a fault of the data file."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise DemoDataError(f"{where}: {' '.join(error.messages)}") from None
 
 
 @dataclass
@@ -35,22 +45,16 @@ class Tally:
             self.kept += 1
 
 
-def _walk(sections):
-    for section in sections:
-        yield section
-        yield from _walk(section.get("children", []))
-
-
 def total_steps():
     """How many rows the load visits, for a progress bar."""
     return (
-        len(network.ECONOMIES)
-        + len(network.OFFICERS)
-        + len(network.ORGANIZATIONS)
-        + len(guides.TOPICS)
-        + len(guides.GUIDES)
-        + len(summer_2022.MEETINGS)
-        + sum(1 for _ in _walk(summer_2022.SECTIONS))
+        len(content.read_economies())
+        + len(content.read_officers())
+        + len(content.read_organizations())
+        + len(content.read_topics())
+        + len(content.read_guides())
+        + len(content.read_meetings())
+        + len(content.read_sections())
     )
 
 
@@ -67,7 +71,6 @@ class DemoLoader:
         self.tick = tick or (lambda: None)
         self.tallies = []
         self.issue_outcome = ""
-        self._order = 0
 
     @transaction.atomic
     def run(self):
@@ -95,47 +98,55 @@ class DemoLoader:
 
     def load_economies(self):
         tally = self._tally("Member economies")
-        if self._seeded_already(MemberEconomy, network.ECONOMIES, tally):
+        rows = content.read_economies()
+        if self._seeded_already(MemberEconomy, rows, tally):
             return
-        for name, sort_name, joined_on in network.ECONOMIES:
-            is_eu = name == network.EUROPEAN_UNION
+        for row in rows:
             MemberEconomy.objects.create(
-                name=name,
-                sort_name=sort_name,
-                joined_on=joined_on,
-                is_european_union=is_eu,
-                eu_member_states=network.EU_MEMBER_STATES if is_eu else None,
+                name=row["name"],
+                sort_name=row["sort_name"],
+                joined_on=row["joined_on"],
+                # Only the European Union counts as several member States.
+                is_european_union=row["eu_member_states"] is not None,
+                eu_member_states=row["eu_member_states"],
             )
             tally.count(created=True)
             self.tick()
 
     def load_officers(self):
         tally = self._tally("Coordinators and chairs")
-        if self._seeded_already(GroupOfficer, network.OFFICERS, tally):
+        rows = content.read_officers()
+        if self._seeded_already(GroupOfficer, rows, tally):
             return
-        for name, role, economy_name, term_start, term_end in network.OFFICERS:
-            economy = MemberEconomy.objects.filter(name=economy_name).first()
+        for row in rows:
+            economy = MemberEconomy.objects.filter(name=row["economy"]).first()
             if economy is None:  # renamed or removed by staff: leave officers to them
                 tally.kept += 1
                 self.tick()
                 continue
             GroupOfficer.objects.create(
-                name=name, role=role, economy=economy, term_start=term_start, term_end=term_end
+                name=row["name"],
+                role=row["role"],
+                economy=economy,
+                term_start=row["term_start"],
+                term_end=row["term_end"],
             )
             tally.count(created=True)
             self.tick()
 
     def load_organizations(self):
         tally = self._tally("Network organizations")
-        if self._seeded_already(NetworkOrganization, network.ORGANIZATIONS, tally):
+        rows = content.read_organizations()
+        if self._seeded_already(NetworkOrganization, rows, tally):
             return
-        for position, (name, acronym, kind, website) in enumerate(network.ORGANIZATIONS, 1):
+        # The file lists them in the printed order, which the site keeps.
+        for position, row in enumerate(rows, 1):
             NetworkOrganization.objects.create(
-                name=name,
-                acronym=acronym,
-                kind=kind,
-                website=website,
-                joined_on=network.NETWORK_LAUNCHED_ON,
+                name=row["name"],
+                acronym=row["acronym"],
+                kind=row["kind"],
+                website=row["website"],
+                joined_on=row["joined_on"],
                 display_order=position,
             )
             tally.count(created=True)
@@ -144,70 +155,95 @@ class DemoLoader:
     def load_guides(self):
         topic_tally = self._tally("Guide topics")
         guide_tally = self._tally("Guides")
+        topic_rows, guide_rows = content.read_topics(), content.read_guides()
         if Guide.objects.exists() or Topic.objects.exists():
             # Guides need their topics: the two are seeded together or not at all.
-            topic_tally.kept, guide_tally.kept = len(guides.TOPICS), len(guides.GUIDES)
-            for _ in range(len(guides.TOPICS) + len(guides.GUIDES)):
+            topic_tally.kept, guide_tally.kept = len(topic_rows), len(guide_rows)
+            for _ in range(len(topic_rows) + len(guide_rows)):
                 self.tick()
             return
         topics = {}
-        for name, slug in guides.TOPICS:
-            topics[slug] = Topic.objects.create(name=name, slug=slug)
+        for row in topic_rows:
+            topics[row["slug"]] = Topic.objects.create(name=row["name"], slug=row["slug"])
             topic_tally.count(created=True)
             self.tick()
-        for title, audience, topic, url in guides.GUIDES:
+        for row in guide_rows:
+            if row["topic"] not in topics:
+                raise DemoDataError(
+                    f"registers/guides.csv: guide {row['title']!r} has topic {row['topic']!r}, "
+                    "which registers/topics.csv does not list."
+                )
             Guide.objects.create(
-                title=title,
-                audience=audience,
-                topic=topics[topic],
-                url=url,
-                added_on=guides.ADDED_ON,
+                title=row["title"],
+                audience=row["audience"],
+                topic=topics[row["topic"]],
+                url=row["url"],
+                added_on=row["added_on"],
             )
             guide_tally.count(created=True)
             self.tick()
 
     def load_meetings(self):
         tally = self._tally("Meetings and events")
-        if self._seeded_already(Meeting, summer_2022.MEETINGS, tally):
+        rows = content.read_meetings()
+        if self._seeded_already(Meeting, rows, tally):
             return
-        for kind, day, title, recording_url in summer_2022.MEETINGS:
-            Meeting.objects.create(date=day, title=title, kind=kind, recording_url=recording_url)
+        for row in rows:
+            Meeting.objects.create(
+                date=row["date"],
+                title=row["title"],
+                kind=row["kind"],
+                recording_url=row["recording_url"],
+            )
             tally.count(created=True)
             self.tick()
 
     def load_issue(self):
-        data = summer_2022.ISSUE
+        data = content.read_issue()
+        sections = content.read_sections()
         existing = Issue.objects.filter(slug=data["slug"]).first()
         if existing and not self.reset:
             self.issue_outcome = "kept"
-            for _ in _walk(summer_2022.SECTIONS):
+            for _ in sections:
                 self.tick()
             return
         if existing:
             existing.delete()
-        issue = Issue(**data)
-        issue.full_clean()
+        try:
+            issue = Issue(**data)
+        except TypeError as error:  # a key that is no field of Issue
+            raise DemoDataError(f"issue.toml, [issue]: {error}") from None
+        _validate(issue, "issue.toml, [issue]")
         issue.save()
+        # The issue announces every guide and organization of the register
+        # files: those still there under the same names.
         issue.featured_guides.set(
             guide
-            for title, audience, _, _ in guides.GUIDES
-            if (guide := Guide.objects.filter(title=title, audience=audience).first())
+            for row in content.read_guides()
+            if (guide := Guide.objects.filter(title=row["title"], audience=row["audience"]).first())
         )
         issue.featured_organizations.set(
-            NetworkOrganization.objects.filter(name__in=[row[0] for row in network.ORGANIZATIONS])
+            NetworkOrganization.objects.filter(
+                name__in=[row["name"] for row in content.read_organizations()]
+            )
         )
-        self._order = 0
-        self._create_sections(issue, summer_2022.SECTIONS, parent=None)
+        self._create_sections(issue, sections)
         self.issue_outcome = "recreated" if existing else "created"
 
-    def _create_sections(self, issue, rows, parent):
-        for row in rows:
-            self._order += 10
+    def _create_sections(self, issue, rows):
+        created = {}  # anchor: section, to find each section's parent
+        for order, row in enumerate(rows, 1):
+            parent_anchor = row.get("parent")
+            if parent_anchor and parent_anchor not in created:
+                raise DemoDataError(
+                    f"issue.toml, section {row['anchor']!r}: its parent {parent_anchor!r} "
+                    "must be a section listed before it."
+                )
             economy = row.get("signatory_economy")
             section = Section(
                 issue=issue,
-                parent=parent,
-                order=self._order,
+                parent=created.get(parent_anchor),
+                order=order * 10,
                 kind=row.get("kind", "article"),
                 number=row.get("number"),
                 title=row["title"],
@@ -222,15 +258,15 @@ class DemoLoader:
                 interviewee_organization=row.get("interviewee_organization", ""),
                 interviewee_bio=row.get("interviewee_bio", ""),
             )
-            section.full_clean()
+            _validate(section, f"issue.toml, section {section.anchor!r}")
             section.save()
+            created[section.anchor] = section
             Question.objects.bulk_create(
                 Question(section=section, order=position, question=question, answer=answer)
-                for position, (question, answer) in enumerate(row.get("questions", []), 1)
+                for position, (question, answer) in enumerate(row["questions"], 1)
             )
             SectionLink.objects.bulk_create(
                 SectionLink(section=section, order=position, label=label, url=url)
-                for position, (label, url) in enumerate(row.get("links", []), 1)
+                for position, (label, url) in enumerate(row["links"], 1)
             )
             self.tick()
-            self._create_sections(issue, row.get("children", []), parent=section)

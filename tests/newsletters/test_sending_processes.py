@@ -23,7 +23,7 @@ from tests.processes import ProcessDatabase, manage, portal_env, start_manage
 # the worker in subprocesses: seconds each.
 SEED = """
 from django.utils import timezone
-from newsletters.demo.summer_2022 import SLUG
+from newsletters.demo.content import read_issue
 from newsletters.models import Issue, Subscriber, SubscriberStatus
 from newsletters.sending import start_send
 now = timezone.now()
@@ -36,7 +36,7 @@ Subscriber.objects.bulk_create(
     )
     for n in range({count})
 )
-send = start_send(Issue.objects.get(slug=SLUG))
+send = start_send(Issue.objects.get(slug=read_issue()["slug"]))
 print("queued", send.recipient_count)
 """
 

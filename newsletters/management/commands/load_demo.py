@@ -7,10 +7,10 @@ unless --reset is given.
 
 import sys
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from newsletters.demo import summer_2022
+from newsletters.demo.content import DemoDataError, read_issue
 from newsletters.demo.loader import DemoLoader, total_steps
 
 
@@ -28,21 +28,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reset=False, verbosity=1, **options):
-        # The bar goes to stderr and only to a terminal, so logs and tests see
-        # just the summary below.
-        with tqdm(
-            total=total_steps(),
-            desc="Loading demo content",
-            unit="row",
-            file=sys.stderr,
-            disable=None if verbosity > 0 else True,
-            leave=False,
-        ) as bar:
-            loader = DemoLoader(reset=reset, tick=bar.update).run()
+        try:
+            loader = self.load(reset, verbosity)
+        except DemoDataError as error:
+            raise CommandError(f"The demo content cannot be loaded: {error}") from None
 
         for tally in loader.tallies:
             self.stdout.write(f"{tally.label}: {tally.created} created, {tally.kept} kept.")
-        title = summer_2022.ISSUE["title"]
+        title = read_issue()["title"]
         if loader.issue_outcome == "kept":
             self.stdout.write(
                 self.style.WARNING(
@@ -52,3 +45,16 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(self.style.SUCCESS(f'Issue "{title}" {loader.issue_outcome}.'))
+
+    def load(self, reset, verbosity):
+        # The bar goes to stderr and only to a terminal, so logs and tests see
+        # just the summary.
+        with tqdm(
+            total=total_steps(),
+            desc="Loading demo content",
+            unit="row",
+            file=sys.stderr,
+            disable=None if verbosity > 0 else True,
+            leave=False,
+        ) as bar:
+            return DemoLoader(reset=reset, tick=bar.update).run()

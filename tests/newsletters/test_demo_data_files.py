@@ -1,0 +1,140 @@
+"""The demo content's files: what the loader makes of them, and what it says
+when one is wrong (the content itself is tested in test_demo_content.py)."""
+
+import re
+import shutil
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from network.models import MemberEconomy
+from newsletters.demo import content
+from newsletters.models import Issue, Meeting, Section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registers(tmp_path, monkeypatch):
+    """A copy of the register files that a test may change, read in their place."""
+    copy = shutil.copytree(content.REGISTERS_DIR, tmp_path / "registers")
+    monkeypatch.setattr(content, "REGISTERS_DIR", copy)
+    return copy
+
+
+@pytest.fixture
+def issue_files(tmp_path, monkeypatch):
+    """A copy of the issue's files that a test may change, read in their place."""
+    copy = shutil.copytree(content.ISSUE_DIR, tmp_path / "summer_2022")
+    monkeypatch.setattr(content, "ISSUE_DIR", copy)
+    return copy
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_nothing_loaded():
+    assert not MemberEconomy.objects.exists()
+    assert not Meeting.objects.exists()
+    assert not Issue.objects.exists()
+
+
+def test_files_are_found_from_any_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    call_command("load_demo", verbosity=0)
+    assert Section.objects.filter(issue__slug="summer-2022").count() == 28
+
+
+def test_rewrapping_an_html_file_changes_nothing_loaded(issue_files):
+    before = content.read_sections()
+    path = issue_files / "sections" / "09-digital-champions-check-in.html"
+    text = path.read_text(encoding="utf-8")
+    # One word a line, block tags indented on lines of their own.
+    rewrapped = re.sub(r"(</?(?:p|ul|li)>)", r"\n    \1\n", "\n".join(text.split()))
+    path.write_text(rewrapped, encoding="utf-8")
+    assert content.read_sections() == before
+
+
+def test_rows_added_to_a_register_file_are_loaded(registers):
+    with (registers / "meetings.csv").open("a", encoding="utf-8") as file:
+        file.write("meeting,2023-02-14,MSME Group meeting,\n")
+    call_command("load_demo", verbosity=0)
+    assert Meeting.objects.count() == 6
+    assert Meeting.objects.filter(date="2023-02-14").exists()
+
+
+def test_a_bad_date_names_its_file_and_line_and_loads_nothing(registers):
+    edit(registers / "economies.csv", "Albania,Albania,,", "Albania,Albania,2021-13-01,")
+    with pytest.raises(CommandError) as raised:
+        call_command("load_demo", verbosity=0)
+    assert str(raised.value) == (
+        "The demo content cannot be loaded: registers/economies.csv, line 3: "
+        "joined_on '2021-13-01' is not a date (YYYY-MM-DD)."
+    )
+    assert_nothing_loaded()
+
+
+def test_a_guide_of_an_unknown_topic_is_refused(registers):
+    edit(registers / "guides.csv", "msmes,exchange-rates,", "msmes,exchange-rate,")
+    with pytest.raises(
+        CommandError,
+        match=re.escape("has topic 'exchange-rate', which registers/topics.csv does not list"),
+    ):
+        call_command("load_demo", verbosity=0)
+    assert_nothing_loaded()
+
+
+def test_a_misspelt_section_key_is_refused(issue_files):
+    edit(issue_files / "issue.toml", 'listing = "network"', 'listings = "network"')
+    with pytest.raises(CommandError, match="section 'trade4msmes-network': unknown keys listings"):
+        call_command("load_demo", verbosity=0)
+    assert_nothing_loaded()
+
+
+def test_a_misspelt_issue_field_is_refused(issue_files):
+    edit(issue_files / "issue.toml", 'season = "summer"', 'seasn = "summer"')
+    with pytest.raises(CommandError, match=r"issue.toml, \[issue\]: .*'seasn'"):
+        call_command("load_demo", verbosity=0)
+    assert_nothing_loaded()
+
+
+def test_a_parent_listed_after_its_child_is_refused(issue_files):
+    edit(
+        issue_files / "issue.toml",
+        'parent = "message-from-the-coordinator"',
+        'parent = "msme-voices"',
+    )
+    with pytest.raises(
+        CommandError,
+        match="section 'upcoming-meetings': its parent 'msme-voices' must be a section "
+        "listed before it",
+    ):
+        call_command("load_demo", verbosity=0)
+    assert_nothing_loaded()
+
+
+def test_a_value_the_model_refuses_names_its_section(issue_files):
+    edit(issue_files / "issue.toml", 'kind = "coordinator_message"', 'kind = "editorial"')
+    with pytest.raises(CommandError, match=r"section 'message-from-the-coordinator': .*editorial"):
+        call_command("load_demo", verbosity=0)
+    assert_nothing_loaded()
+
+
+def test_a_missing_html_file_is_named(issue_files):
+    (issue_files / "sections" / "21-interview-gill-thomas-answer-3.html").unlink()
+    with pytest.raises(
+        CommandError,
+        match=re.escape("summer_2022/sections/21-interview-gill-thomas-answer-3.html is missing"),
+    ):
+        call_command("load_demo", verbosity=0)
+    assert_nothing_loaded()
+
+
+def test_broken_toml_is_reported_as_such(issue_files):
+    edit(issue_files / "issue.toml", 'title = "Summer 2022"', 'title = "Summer 2022')
+    with pytest.raises(CommandError, match=r"summer_2022/issue\.toml: .*line 7"):
+        call_command("load_demo", verbosity=0)
+    assert_nothing_loaded()
