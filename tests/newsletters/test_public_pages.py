@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from newsletters.issue_page import build_page
-from newsletters.models import Issue, SectionKind
+from newsletters.models import SectionKind
 from newsletters.models.issues import BoxStyle, Listing
 from tests.factories import (
     make_box,
@@ -121,27 +120,6 @@ def test_issue_page_shows_sections_in_order_with_children_boxes_and_listings(cli
     assert html.index(organizations[0].name) < html.index(organizations[1].name)
     assert "Read more 0" in html
     assert "Ambassador José Luis Cancela" in html
-
-
-def test_guides_are_split_by_audience_into_two_columns():
-    msme = make_guide(title="Exchange Rates")
-    policy = make_guide(title="Competition Policy", audience="policymakers")
-    issue = make_issue(featured_guides=[msme, policy])
-    make_section(issue, listing=Listing.NEW_GUIDES)
-    issue = Issue.objects.get(pk=issue.pk)
-    rows = build_page(issue).listings.guide_rows
-    assert rows == [(msme, policy)]
-
-
-def test_upcoming_meetings_are_counted_from_the_issue_date():
-    published = timezone.make_aware(datetime(2022, 7, 1, 9))
-    issue = make_issue(published_at=published)
-    make_section(issue, listing=Listing.UPCOMING_MEETINGS)
-    before = make_meeting(date=date(2022, 6, 10))
-    after = make_meeting(date=date(2022, 7, 15))
-    upcoming = [dated.meeting for dated in build_page(issue).listings.upcoming_meetings]
-    assert after in upcoming
-    assert before not in upcoming
 
 
 def test_issue_page_links_to_previous_and_next_issues(client):
@@ -435,15 +413,6 @@ def test_issue_page_query_budget_with_many_sections(
         response = client.get(issue.get_absolute_url())
     assert response.status_code == 200
     assert "Article 44" in response.content.decode()
-
-
-def test_issue_page_for_a_draft_preview():
-    draft = make_draft_issue(title="Draft in progress")
-    make_section(draft, title="Draft text", listing=Listing.UPCOMING_MEETINGS)
-    page = build_page(draft)
-    assert page.issue == draft
-    assert [block.section.title for block in page.sections] == ["Draft text"]
-    assert page.listings.upcoming_meetings is not None
 
 
 @pytest.mark.parametrize("url_name", ["newsletters:home", "newsletters:issue_list"])
