@@ -26,7 +26,9 @@ holds a CSRF token. A view that already chose no-store keeps its own header.
 
 Freshness: after an edit the ETag changes at once, so every revalidation
 sees the new page, but a proxy or browser may serve its copy for up to
-settings.PUBLIC_PAGE_MAX_AGE seconds without asking.
+settings.PUBLIC_PAGE_MAX_AGE seconds without asking. With the page cache off
+(settings.PAGE_CACHE_ENABLED, off with debug) pages go without validators
+and none is stored: every request renders its page.
 """
 
 import functools
@@ -94,7 +96,10 @@ def add_validator(latest_change):
 def validators(request):
     """The page's (ETag, Last-Modified timestamp) for an anonymous visitor,
     or None without a working cache (no content version to derive them from:
-    the page is then sent without validators rather than with wrong ones)."""
+    the page is then sent without validators rather than with wrong ones),
+    and with the page cache turned off (settings.PAGE_CACHE_ENABLED)."""
+    if not settings.PAGE_CACHE_ENABLED:
+        return None
     version = page_cache.content_version()
     if version is None:
         return None

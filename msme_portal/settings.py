@@ -147,6 +147,11 @@ CACHES = {
 # readers behind the proxy (README.md, "Caching proxy").
 PUBLIC_PAGE_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_MAX_AGE", "60"))
 
+# Stored public pages and the ETags they are kept under (msme_portal/page_cache.py).
+# Off with debug: the ETag names the code release once per process, so an
+# edited template would stay unseen by signed-out visitors.
+PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
