@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from newsletters.mail import issue_email
-from newsletters.mail.issue_email import IssueEmail, email_html, html_to_text
+from newsletters.mail.issue_email import IssueEmail
 from newsletters.models import Subscriber, SubscriberStatus
 from newsletters.models.issues import Listing
 from tests.factories import (
@@ -180,28 +180,6 @@ def test_templates_are_rendered_once_for_many_recipients(issue, monkeypatch):
     for _ in range(20):
         email.message_for(make_subscriber())
     assert sorted(calls) == ["emails/issue/issue.html", "emails/issue/issue.txt"]
-
-
-def test_rich_text_rewriting_drops_script_and_handlers():
-    html = email_html(
-        '<p onclick="x()">Hi<script>alert(1)</script> <a href="javascript:alert(1)">x</a>'
-        '<img src="pic.png"></p>',
-        f"{SITE}/issues/one/",
-    )
-    assert "script" not in html
-    assert "onclick" not in html
-    assert "javascript" not in html
-    assert f'src="{SITE}/issues/one/pic.png"' in html
-    assert 'alt=""' in html
-    assert 'style="' in html
-
-
-def test_html_to_text_keeps_lists_and_links():
-    text = html_to_text(
-        '<p>One &amp; two</p><ul><li>First</li><li><a href="/x/">Second</a></li></ul>',
-        f"{SITE}/",
-    )
-    assert text == f"One & two\n\n- First\n- Second <{SITE}/x/>"
 
 
 def test_test_message_is_marked_and_removes_nobody(issue):
