@@ -180,8 +180,9 @@ def reset_subscribers(count):
 
 
 def run_worker(issue, count, batch_size, sink, trace):
+    from newsletters.mail.sends import start_send
+    from newsletters.mail.worker import Worker
     from newsletters.models import Delivery, DeliveryStatus
-    from newsletters.sending import Worker, start_send
 
     reset_subscribers(count)
     sink.ask("reset")

@@ -1,3 +1,3 @@
 """Admin for the newsletter: issues and their content, subscribers."""
 
-from . import issues, sending, subscribers  # noqa: F401  (registers the model admins)
+from . import issues, sends, subscribers  # noqa: F401  (registers the model admins)

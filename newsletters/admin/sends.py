@@ -30,8 +30,7 @@ from django.views.decorators.http import require_POST
 from newsletters.admin.issues import IssueAdmin, can_publish
 from newsletters.admin.read_only import ReadOnlyAdmin
 from newsletters.mail.issue_email import IssueEmail
-from newsletters.models import Delivery, DeliveryStatus, Issue, IssueSend
-from newsletters.sending import (
+from newsletters.mail.sends import (
     SendRefused,
     check_can_send,
     missing_recipients,
@@ -39,6 +38,7 @@ from newsletters.sending import (
     running_workers,
     start_send,
 )
+from newsletters.models import Delivery, DeliveryStatus, Issue, IssueSend
 
 MAX_TEST_ADDRESSES = 10
 TEMPLATES = "admin/newsletters/send/"

@@ -9,13 +9,13 @@ they wait for confirmation, "you are already subscribed" when confirmed,
 nothing for an address nobody subscribed with or that unsubscribed. Then it
 clears the address from the row.
 
-Rows are claimed like issue deliveries (`newsletters/sending.py`): with
+Rows are claimed like issue deliveries (`newsletters/mail/worker.py`): with
 `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers take
 disjoint rows; each row is recorded as sent in its own commit right after the
 server accepted it; temporary failures are retried with growing delays, and
 permanent ones recorded with the server's reply. Claims carry the worker's
 token, so rows a killed worker held are taken over by the next worker at
-once, as its deliveries are (newsletters/worker_locks.py).
+once, as its deliveries are (newsletters/mail/worker_locks.py).
 
 An address receives at most one account email per 5 minutes and 5 per day
 (`PER_ADDRESS_LIMITS`), however many requests name it and from wherever:
@@ -39,6 +39,7 @@ from django.utils.translation import ngettext
 
 from newsletters.models import AccountEmail, AccountEmailStatus, Subscriber, SubscriberStatus
 
+from .smtp import PermanentFailure, classify
 from .subscriptions import (
     already_subscribed_message,
     confirmation_message,
@@ -65,7 +66,7 @@ def send_queued(connection_factory, *, batch_size=BATCH_SIZE, worker_token=None,
 
     The send worker passes its own token, which its claims carry, and
     `alive(tokens)`, which tells the tokens of workers still running
-    (newsletters/worker_locks.py): rows a dead worker claimed are then taken
+    (newsletters/mail/worker_locks.py): rows a dead worker claimed are then taken
     over at once, as its deliveries are. Without them, claims get a token of
     their own and are taken back after STALE_AFTER."""
     requeue_stale(alive)
@@ -238,9 +239,6 @@ def send_one(mail_connection, row):
         mail_connection.open()
         mail_connection.send_messages([message])
     except (smtplib.SMTPException, OSError) as error:
-        # Imported here: the worker's module imports this one.
-        from newsletters.sending import PermanentFailure, classify
-
         failure = classify(error, subscriber.email)
         if not isinstance(error, smtplib.SMTPRecipientsRefused):
             # The connection may be unusable: the next message opens a new one.

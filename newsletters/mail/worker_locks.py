@@ -1,7 +1,7 @@
 """Whether a send worker is alive, told by a lock the system releases when it dies.
 
 Each worker process holds one lock, named after its claim token, from its
-start to its end (newsletters/sending.py). Another worker that finds the lock
+start to its end (newsletters/mail/worker.py). Another worker that finds the lock
 free knows the process is gone, however it ended (`kill -9`, a crash, a
 reboot), and can take its deliveries over at once; a live worker's lock is
 never free, so its claims are never taken.

@@ -1,4 +1,5 @@
 from .account_emails import AccountEmail, AccountEmailKind, AccountEmailStatus
+from .deliveries import Delivery, DeliveryStatus, IssueSend, SendWorker  # noqa: F401
 from .issues import (
     Issue,
     IssueStatus,
@@ -9,7 +10,6 @@ from .issues import (
     SectionKind,
     SectionLink,
 )
-from .sending import Delivery, DeliveryStatus, IssueSend, SendWorker  # noqa: F401
 from .subscribers import (
     ConsentSource,
     ErasureRecord,

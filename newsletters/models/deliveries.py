@@ -1,7 +1,7 @@
 """Sending an issue by email: one IssueSend per send, one Delivery per recipient.
 
-Starting a send only writes rows; `newsletters/sending.py` (run by the
-`send_deliveries` command) does the mailing. The rows are the queue, so a
+Starting a send only writes rows; the worker (`newsletters/mail/worker.py`,
+run by the `send_deliveries` command) does the mailing. The rows are the queue, so a
 worker that stops can be restarted and carries on where it stopped.
 
 A delivery moves PENDING -> SENDING (claimed by a worker) -> SENT, FAILED or
@@ -153,7 +153,7 @@ class SendWorker(models.Model):
     """A running `send_deliveries` process, for the admin and for other workers.
 
     A worker claims deliveries under its `token` and holds a lock named after
-    it for as long as the process lives (see newsletters/sending.py); this row
+    it for as long as the process lives (see docs/sending.md); this row
     says who it is and whether it can reach the mail server. The worker
     deletes its row when it stops, and the next worker deletes the rows of
     workers that died.

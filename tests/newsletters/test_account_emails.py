@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from newsletters.mail import outbox
 from newsletters.mail.outbox import send_queued
+from newsletters.mail.worker import Worker
 from newsletters.models import (
     AccountEmail,
     AccountEmailKind,
@@ -19,7 +20,6 @@ from newsletters.models import (
     Subscriber,
     SubscriberStatus,
 )
-from newsletters.sending import Worker
 from tests.newsletters.smtp_sink import SmtpSink
 from tests.newsletters.test_subscriptions import form_data
 from tests.smtp import body_text

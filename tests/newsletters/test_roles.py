@@ -24,6 +24,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from newsletters.mail.sends import start_send
 from newsletters.models import (
     Delivery,
     DeliveryStatus,
@@ -36,7 +37,6 @@ from newsletters.models import (
     Subscriber,
     SubscriberStatus,
 )
-from newsletters.sending import start_send
 from tests.factories import (
     make_draft_issue,
     make_guide,

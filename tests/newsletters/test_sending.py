@@ -16,6 +16,8 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from newsletters.mail.sends import SendRefused, start_send
+from newsletters.mail.worker import Worker
 from newsletters.models import (
     Delivery,
     DeliveryStatus,
@@ -24,7 +26,6 @@ from newsletters.models import (
     Subscriber,
     SubscriberStatus,
 )
-from newsletters.sending import SendRefused, Worker, start_send
 from tests.factories import make_draft_issue, make_issue, make_scheduled_issue, make_section
 from tests.newsletters.smtp_sink import SmtpSink
 
@@ -181,7 +182,7 @@ def test_a_live_workers_claims_are_never_taken(issue, sink, monkeypatch):
             assert statuses(send) == {"sent": 20, "sending": 10}
             slow.send_batch(slow_batch)
 
-    monkeypatch.setattr("newsletters.sending.time.sleep", nap)
+    monkeypatch.setattr("newsletters.mail.worker.time.sleep", nap)
     other.run()
     slow.unregister()
 
@@ -437,7 +438,7 @@ def test_a_looping_worker_picks_up_sends_started_while_it_waits(issue, sink, mon
         else:
             worker.stopping = True
 
-    monkeypatch.setattr("newsletters.sending.time.sleep", nap)
+    monkeypatch.setattr("newsletters.mail.worker.time.sleep", nap)
     worker.run(loop=True)
 
     assert sink.handler.count == 6

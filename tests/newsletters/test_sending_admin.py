@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletters.admin.sending import SendTestForm
+from newsletters.admin.sends import SendTestForm
+from newsletters.mail.sends import start_send
 from newsletters.models import Delivery, DeliveryStatus, IssueSend, Subscriber, SubscriberStatus
-from newsletters.sending import start_send
 from tests.factories import make_draft_issue, make_issue, make_section
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from newsletters.mail.sends import start_send
+from newsletters.mail.worker import Worker
 from newsletters.models import DeliveryStatus, SendWorker
-from newsletters.sending import Worker, start_send
 from tests.factories import make_issue, make_section
 from tests.newsletters.smtp_sink import SinkHandler, free_port
 from tests.newsletters.test_sending import FAST, make_subscribers, statuses

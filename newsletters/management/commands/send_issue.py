@@ -7,8 +7,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from newsletters.mail.sends import SendRefused, check_can_send, missing_recipients, start_send
 from newsletters.models import Issue
-from newsletters.sending import SendRefused, check_can_send, missing_recipients, start_send
 
 
 def confirmed_at_terminal(question):
