@@ -1,15 +1,27 @@
 """The issue page's builder: the objects the web page, the preview and the
 email are rendered from."""
 
-from datetime import date, datetime
+import ast
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from newsletters.issue_page import build_page
 from newsletters.models import Issue
 from newsletters.models.issues import Listing
-from tests.factories import make_draft_issue, make_guide, make_issue, make_meeting, make_section
+from tests.factories import (
+    make_box,
+    make_draft_issue,
+    make_guide,
+    make_issue,
+    make_link,
+    make_meeting,
+    make_question,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +54,50 @@ def test_issue_page_for_a_draft_preview():
     assert page.issue == draft
     assert [block.section.title for block in page.sections] == ["Draft text"]
     assert page.listings.upcoming_meetings is not None
+
+
+def test_sections_hold_their_sub_sections_and_boxes_and_the_page_its_neighbours():
+    now = timezone.now()
+    older = make_issue(title="Spring", published_at=now - timedelta(days=90))
+    issue = make_issue(title="Summer", published_at=now - timedelta(days=30))
+    newer = make_issue(title="Autumn", published_at=now - timedelta(days=1))
+    top = make_section(issue, title="Top")
+    make_section(issue, title="Child", parent=top)
+    make_box(top, title="Box")
+    make_question(top, question="Why?")
+    make_link(top, label="More")
+
+    page = build_page(issue)
+
+    assert (page.previous_issue.slug, page.previous_issue.title) == (older.slug, "Spring")
+    assert (page.next_issue.slug, page.next_issue.title) == (newer.slug, "Autumn")
+    [block] = page.sections
+    assert block.section == top
+    assert [child.section.title for child in block.subsections] == ["Child"]
+    assert [box.section.title for box in block.boxes] == ["Box"]
+    assert [question.question for question in block.questions] == ["Why?"]
+    assert [link.label for link in block.links] == ["More"]
+
+
+def imported_names(path):
+    """Every module, and every name imported from one, in the file `path`."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+
+
+CLIENTS = [
+    "newsletters/views/issues.py",
+    "newsletters/admin/issues.py",
+    "newsletters/mail/issue_email.py",
+]
+
+
+@pytest.mark.parametrize("client_module", CLIENTS)
+def test_the_page_its_preview_and_its_email_are_built_by_the_issue_page_module(client_module):
+    names = set(imported_names(Path(settings.BASE_DIR) / client_module))
+    assert "newsletters.issue_page" in names
+    assert not {name for name in names if name.startswith("newsletters.views")}
