@@ -101,30 +101,41 @@ def read_sections():
     return sections
 
 
-# How a register column is read from its text: (convert, what it must be).
+# How a register column is read from its text: as it is (TEXT), or
+# converted, an empty cell being None: (convert, what the text must be).
+TEXT = None
 DATE = (date.fromisoformat, "a date (YYYY-MM-DD)")
 NUMBER = (int, "a whole number")
 
 
-def _read_register(file_name, **typed_columns):
-    """The rows of registers/`file_name` as dicts; each column named in
-    `typed_columns` (DATE or NUMBER) is converted, an empty cell being None."""
-    path = REGISTERS_DIR / file_name
+def _read_register(file_name, **columns):
+    """The rows of registers/`file_name` as dicts, each with the `columns`
+    named (TEXT, DATE or NUMBER), in that order in the file's header row."""
+    where = f"registers/{file_name}"
     try:
-        with path.open(newline="", encoding="utf-8") as file:
-            rows = list(csv.DictReader(file))
+        with (REGISTERS_DIR / file_name).open(newline="", encoding="utf-8") as file:
+            reader = csv.DictReader(file)
+            rows = list(reader)
     except FileNotFoundError:
-        raise DemoDataError(f"registers/{file_name} is missing.") from None
+        raise DemoDataError(f"{where} is missing.") from None
+    if reader.fieldnames != list(columns):
+        raise DemoDataError(
+            f"{where}: the header row should be {','.join(columns)}, "
+            f"not {','.join(reader.fieldnames or [])}."
+        )
     for line, row in enumerate(rows, 2):
-        for column, (convert, expected) in typed_columns.items():
-            value = row.get(column)
-            if value is None:
-                raise DemoDataError(f"registers/{file_name}, line {line}: no {column!r} cell.")
+        if None in row or None in row.values():
+            raise DemoDataError(f"{where}, line {line}: not {len(columns)} cells.")
+        for column, kind in columns.items():
+            if kind is TEXT:
+                continue
+            convert, expected = kind
+            value = row[column]
             try:
                 row[column] = convert(value) if value else None
             except ValueError:
                 raise DemoDataError(
-                    f"registers/{file_name}, line {line}: {column} {value!r} is not {expected}."
+                    f"{where}, line {line}: {column} {value!r} is not {expected}."
                 ) from None
     return rows
 
@@ -132,29 +143,37 @@ def _read_register(file_name, **typed_columns):
 def read_economies():
     """Member economies: name, sort_name, joined_on and, for the European
     Union only, eu_member_states (the States it counts as)."""
-    return _read_register("economies.csv", joined_on=DATE, eu_member_states=NUMBER)
+    return _read_register(
+        "economies.csv", name=TEXT, sort_name=TEXT, joined_on=DATE, eu_member_states=NUMBER
+    )
 
 
 def read_officers():
     """Coordinators and chairs: name, role, economy (its name), term_start, term_end."""
-    return _read_register("officers.csv", term_start=DATE, term_end=DATE)
+    return _read_register(
+        "officers.csv", name=TEXT, role=TEXT, economy=TEXT, term_start=DATE, term_end=DATE
+    )
 
 
 def read_organizations():
     """Network organizations in the printed order: name, acronym, kind, website, joined_on."""
-    return _read_register("organizations.csv", joined_on=DATE)
+    return _read_register(
+        "organizations.csv", name=TEXT, acronym=TEXT, kind=TEXT, website=TEXT, joined_on=DATE
+    )
 
 
 def read_topics():
     """Guide topics: name, slug."""
-    return _read_register("topics.csv")
+    return _read_register("topics.csv", name=TEXT, slug=TEXT)
 
 
 def read_guides():
     """Guides: title, audience, topic (its slug), url, added_on."""
-    return _read_register("guides.csv", added_on=DATE)
+    return _read_register(
+        "guides.csv", title=TEXT, audience=TEXT, topic=TEXT, url=TEXT, added_on=DATE
+    )
 
 
 def read_meetings():
     """Group meetings and events: kind, date, title, recording_url."""
-    return _read_register("meetings.csv", date=DATE)
+    return _read_register("meetings.csv", kind=TEXT, date=DATE, title=TEXT, recording_url=TEXT)

@@ -6,7 +6,7 @@ rows it is the Secretariat's, and matching the demo's rows by name would
 bring back anything staff renamed (say "Turkey" to "Türkiye") beside its new
 name. The demo issue is created when its slug is free; once it exists it is
 the Secretariat's to edit and is kept as it is, unless `reset` asks for it to
-be deleted and created again from the data.
+be deleted and created again from the files (read by `content`).
 """
 
 from dataclasses import dataclass
@@ -28,6 +28,12 @@ def _validate(instance, where):
         instance.full_clean()
     except ValidationError as error:
         raise DemoDataError(f"{where}: {' '.join(error.messages)}") from None
+
+
+def _save(instance, where):
+    _validate(instance, where)
+    instance.save()
+    return instance
 
 
 @dataclass
@@ -101,8 +107,8 @@ class DemoLoader:
         rows = content.read_economies()
         if self._seeded_already(MemberEconomy, rows, tally):
             return
-        for row in rows:
-            MemberEconomy.objects.create(
+        for line, row in enumerate(rows, 2):
+            economy = MemberEconomy(
                 name=row["name"],
                 sort_name=row["sort_name"],
                 joined_on=row["joined_on"],
@@ -110,6 +116,7 @@ class DemoLoader:
                 is_european_union=row["eu_member_states"] is not None,
                 eu_member_states=row["eu_member_states"],
             )
+            _save(economy, f"registers/economies.csv, line {line}")
             tally.count(created=True)
             self.tick()
 
@@ -118,19 +125,20 @@ class DemoLoader:
         rows = content.read_officers()
         if self._seeded_already(GroupOfficer, rows, tally):
             return
-        for row in rows:
+        for line, row in enumerate(rows, 2):
             economy = MemberEconomy.objects.filter(name=row["economy"]).first()
             if economy is None:  # renamed or removed by staff: leave officers to them
                 tally.kept += 1
                 self.tick()
                 continue
-            GroupOfficer.objects.create(
+            officer = GroupOfficer(
                 name=row["name"],
                 role=row["role"],
                 economy=economy,
                 term_start=row["term_start"],
                 term_end=row["term_end"],
             )
+            _save(officer, f"registers/officers.csv, line {line}")
             tally.count(created=True)
             self.tick()
 
@@ -141,7 +149,7 @@ class DemoLoader:
             return
         # The file lists them in the printed order, which the site keeps.
         for position, row in enumerate(rows, 1):
-            NetworkOrganization.objects.create(
+            organization = NetworkOrganization(
                 name=row["name"],
                 acronym=row["acronym"],
                 kind=row["kind"],
@@ -149,6 +157,7 @@ class DemoLoader:
                 joined_on=row["joined_on"],
                 display_order=position,
             )
+            _save(organization, f"registers/organizations.csv, line {position + 1}")
             tally.count(created=True)
             self.tick()
 
@@ -163,23 +172,25 @@ class DemoLoader:
                 self.tick()
             return
         topics = {}
-        for row in topic_rows:
-            topics[row["slug"]] = Topic.objects.create(name=row["name"], slug=row["slug"])
+        for line, row in enumerate(topic_rows, 2):
+            topic = Topic(name=row["name"], slug=row["slug"])
+            topics[row["slug"]] = _save(topic, f"registers/topics.csv, line {line}")
             topic_tally.count(created=True)
             self.tick()
-        for row in guide_rows:
+        for line, row in enumerate(guide_rows, 2):
+            where = f"registers/guides.csv, line {line}"
             if row["topic"] not in topics:
                 raise DemoDataError(
-                    f"registers/guides.csv: guide {row['title']!r} has topic {row['topic']!r}, "
-                    "which registers/topics.csv does not list."
+                    f"{where}: topic {row['topic']!r} is not in registers/topics.csv."
                 )
-            Guide.objects.create(
+            guide = Guide(
                 title=row["title"],
                 audience=row["audience"],
                 topic=topics[row["topic"]],
                 url=row["url"],
                 added_on=row["added_on"],
             )
+            _save(guide, where)
             guide_tally.count(created=True)
             self.tick()
 
@@ -188,13 +199,14 @@ class DemoLoader:
         rows = content.read_meetings()
         if self._seeded_already(Meeting, rows, tally):
             return
-        for row in rows:
-            Meeting.objects.create(
+        for line, row in enumerate(rows, 2):
+            meeting = Meeting(
                 date=row["date"],
                 title=row["title"],
                 kind=row["kind"],
                 recording_url=row["recording_url"],
             )
+            _save(meeting, f"registers/meetings.csv, line {line}")
             tally.count(created=True)
             self.tick()
 

@@ -81,7 +81,9 @@ def test_a_guide_of_an_unknown_topic_is_refused(registers):
     edit(registers / "guides.csv", "msmes,exchange-rates,", "msmes,exchange-rate,")
     with pytest.raises(
         CommandError,
-        match=re.escape("has topic 'exchange-rate', which registers/topics.csv does not list"),
+        match=re.escape(
+            "guides.csv, line 3: topic 'exchange-rate' is not in registers/topics.csv."
+        ),
     ):
         call_command("load_demo", verbosity=0)
     assert_nothing_loaded()
@@ -136,5 +138,36 @@ def test_a_missing_html_file_is_named(issue_files):
 def test_broken_toml_is_reported_as_such(issue_files):
     edit(issue_files / "issue.toml", 'title = "Summer 2022"', 'title = "Summer 2022')
     with pytest.raises(CommandError, match=r"summer_2022/issue\.toml: .*line 7"):
+        call_command("load_demo", verbosity=0)
+    assert_nothing_loaded()
+
+
+def test_a_register_with_other_columns_is_refused(registers):
+    edit(registers / "topics.csv", "name,slug", "name,slugs")
+    with pytest.raises(
+        CommandError,
+        match=re.escape(
+            "registers/topics.csv: the header row should be name,slug, not name,slugs."
+        ),
+    ):
+        call_command("load_demo", verbosity=0)
+    assert_nothing_loaded()
+
+
+def test_a_row_with_a_cell_missing_is_refused(registers):
+    edit(registers / "officers.csv", "Chile,2017-06-01,2018-01-31", "Chile,2017-06-01")
+    with pytest.raises(
+        CommandError, match=re.escape("registers/officers.csv, line 3: not 5 cells.")
+    ):
+        call_command("load_demo", verbosity=0)
+    assert_nothing_loaded()
+
+
+def test_a_register_value_the_model_refuses_names_its_line(registers):
+    edit(registers / "organizations.csv", "ILO,international_organization", "ILO,agency")
+    with pytest.raises(
+        CommandError,
+        match=r"registers/organizations\.csv, line 5: .*'agency' is not a valid choice",
+    ):
         call_command("load_demo", verbosity=0)
     assert_nothing_loaded()
