@@ -15,6 +15,7 @@ DEMO_DIR = Path(__file__).parent
 ISSUE_DIR = DEMO_DIR / "summer_2022"
 REGISTERS_DIR = DEMO_DIR / "registers"
 
+# The keys a [[sections]] table may have; README.md describes them.
 SECTION_KEYS = {
     "anchor",
     "parent",
@@ -63,9 +64,15 @@ def _read_toml():
         raise DemoDataError(f"{ISSUE_DIR.name}/issue.toml: {error}") from None
 
 
+def _table(document, name):
+    if name not in document:
+        raise DemoDataError(f"{ISSUE_DIR.name}/issue.toml has no [{name}].")
+    return document[name]
+
+
 def read_issue():
     """The issue's own fields ([issue] in issue.toml), ready for `Issue(**fields)`."""
-    return _read_toml()["issue"]
+    return _table(_read_toml(), "issue")
 
 
 def read_sections():
@@ -75,7 +82,7 @@ def read_sections():
     `questions` are (question, answer) pairs and its `links` (label, url) pairs.
     """
     sections = []
-    for row in _read_toml()["sections"]:
+    for row in _table(_read_toml(), "sections"):
         anchor = row.get("anchor", f"number {len(sections) + 1}")
         unknown = set(row) - SECTION_KEYS
         if unknown:
