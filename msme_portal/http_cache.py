@@ -1,34 +1,9 @@
 """HTTP caching headers that browsers and a caching proxy can act on.
 
-Public pages, as an anonymous visitor sees them, are sent with
-
-    Cache-Control: public, max-age=60, stale-while-revalidate=300
-
-and an ETag, so a proxy (see README.md, "Caching proxy") can keep them and
-revalidate them cheaply. The ETag is derived from what the page depends on,
-not from its bytes: the address, the site-wide content version that every
-edit replaces (msme_portal.page_cache), today's date (upcoming meetings), the
-moments the apps register with `add_validator()` (the newsletter: the latest
-publication time that has come, as a scheduled issue appears without an
-edit) and the code release. A request whose If-None-Match matches is answered
-304 before the view runs: no rendering and no query, only cache look-ups. The
-same ETag is the key of the page cache (msme_portal.page_cache): a stored
-page is served from here, before the URL is resolved.
-
-A public address that answers 404 (an unpublished issue, say) is sent with
-`Cache-Control: public, max-age=...` and no validators, so a proxy replaces
-its copy of the withdrawn page with the 404 instead of serving the old copy.
-
-Everything else gets `Cache-Control: private, no-store`: logged-in staff,
-the admin and its previews, the editor, the sign-up and unsubscribe pages,
-the health check, other error pages, and any response that sets a cookie or
-holds a CSRF token. A view that already chose no-store keeps its own header.
-
-Freshness: after an edit the ETag changes at once, so every revalidation
-sees the new page, but a proxy or browser may serve its copy for up to
-settings.PUBLIC_PAGE_MAX_AGE seconds without asking. With the page cache off
-(settings.PAGE_CACHE_ENABLED, off with debug) pages go without validators
-and none is stored: every request renders its page.
+Public pages get a public Cache-Control and an ETag derived from what they
+depend on, answered 304 (or from the page cache) before the view runs;
+everything else is private, no-store. Design: docs/architecture.md, "The
+page and HTTP caches".
 """
 
 import functools

@@ -1,23 +1,7 @@
-"""Cache of the public pages, invalidated by any change to what they show.
-
-A page is stored under its ETag (msme_portal.http_cache.validators()), which
-is derived from everything the page depends on: its address, a site-wide
-content version, today's date, what the apps add (the newsletter: the latest
-publication time that has come) and the code release. Saving or deleting
-anything a public page shows replaces the version, so every ETag changes and
-the next request renders afresh: an edit in the admin is visible at once.
-Each app names those models from its AppConfig.ready(), with
-`invalidate_on()` and `invalidate_on_m2m()`. The version is a fresh
-timestamp rather than a counter, so a version evicted from the cache can
-never resurrect pages stored under an older one.
-
-HttpCacheMiddleware looks pages up before the URL is even resolved, and
-stores the answers of views decorated with `cache_public_page` that are
-public (anonymous visitors, no cookie set, 200): logged-in users (staff
-checking their edits) are never served from, nor stored into, this cache.
-
-With several app servers the cache must be shared (Redis, Memcached) for an
-edit on one server to reach the others; see CACHES in the settings.
+"""Cache of the public pages, stored under their ETag and invalidated by any
+change to what they show: each app names the models whose changes count
+(`invalidate_on()`, `invalidate_on_m2m()`) from its AppConfig.ready().
+Design: docs/architecture.md, "The page and HTTP caches".
 """
 
 import functools
@@ -74,8 +58,8 @@ def store_page(etag, response):
 
 
 def cache_public_page(view=None, *, allowed_params=()):
-    """Let HttpCacheMiddleware store the view's pages (see the module's
-    docstring for which). Requests with query parameters other than
+    """Let HttpCacheMiddleware store the view's public answers (anonymous
+    visitor, 200, no cookie set). Requests with query parameters other than
     `allowed_params` are not stored, so arbitrary query strings cannot fill
     the cache."""
 
