@@ -1,15 +1,17 @@
 """Admin for issues, sections, interviews and meetings.
 
 Editors write; publishers publish. Publication goes through the "publish" and
-"unpublish" actions, offered only to holders of `newsletters.publish_issue`;
-for everyone else the status and publication date are read-only. Staff can
-preview a draft exactly as the public issue page will show it.
+"unpublish" actions, offered only to publishers (newsletters/permissions.py),
+by the rules of `Issue.publication_problems()`; for everyone else the status
+and publication date are read-only. Staff can preview a draft exactly as the
+public issue page will show it, and open an issue's send page from the list.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -28,39 +30,7 @@ from newsletters.models import (
     SectionKind,
     SectionLink,
 )
-
-PUBLISH_PERMISSION = "newsletters.publish_issue"
-
-
-def can_publish(user):
-    """Whether `user` may publish, unpublish and schedule issues, and send
-    them to the subscribers: one right, the Publishers' (see sending.py)."""
-    return user.is_active and user.is_staff and user.has_perm(PUBLISH_PERMISSION)
-
-
-def publication_problems(issue):
-    """Why `issue`, as stored, cannot be published (an empty list if it can)."""
-    problems = []
-    sections = list(
-        issue.sections.annotate(question_count=Count("questions")).only(
-            "title", "kind", "interviewee_name"
-        )
-    )
-    if not sections:
-        problems.append(_("it has no sections"))
-    for section in sections:
-        if section.kind != SectionKind.INTERVIEW:
-            continue
-        if not section.interviewee_name.strip():
-            problems.append(
-                _("the interview “%(title)s” does not name the interviewee")
-                % {"title": section.title}
-            )
-        if not section.question_count:
-            problems.append(
-                _("the interview “%(title)s” has no questions") % {"title": section.title}
-            )
-    return problems
+from newsletters.permissions import can_publish
 
 
 class PublicationYearFilter(admin.SimpleListFilter):
@@ -94,7 +64,18 @@ class ModelErrorsForm(forms.ModelForm):
 
 class SectionInlineFormSet(forms.BaseInlineFormSet):
     """Checks the sections together: printed numbers differ, and an issue
-    marked published has a section and no interview without questions."""
+    marked published passes `Issue.publication_problems()` with the rows as
+    they are about to be saved."""
+
+    # The rule's problems, worded for the form. A missing interviewee is not
+    # here: each interview row's own validation reports it.
+    PROBLEM_MESSAGES = {
+        "no_sections": _("A published issue needs at least one section. Add a section first."),
+        "interview_without_questions": _(
+            "The interview “%(title)s” has no questions. Add them on the "
+            "section's page before publishing."
+        ),
+    }
 
     def kept_forms(self):
         return [
@@ -120,22 +101,11 @@ class SectionInlineFormSet(forms.BaseInlineFormSet):
             )
         if self.instance.status != IssueStatus.PUBLISHED:
             return
-        if not kept:
-            raise ValidationError(
-                _("A published issue needs at least one section. Add a section first."),
-                code="no_sections",
-            )
-        for form in kept:
-            if form.cleaned_data.get("kind") != SectionKind.INTERVIEW:
-                continue
-            if not (form.instance.pk and form.instance.questions.exists()):
+        sections = [form.instance for form in kept]
+        for problem in self.instance.publication_problems(sections=sections):
+            if problem.code in self.PROBLEM_MESSAGES:
                 raise ValidationError(
-                    _(
-                        "The interview “%(title)s” has no questions. Add them on the "
-                        "section's page before publishing."
-                    ),
-                    code="interview_without_questions",
-                    params={"title": form.cleaned_data.get("title", "")},
+                    self.PROBLEM_MESSAGES[problem.code], code=problem.code, params=problem.params
                 )
 
 
@@ -202,7 +172,7 @@ class IssueAdmin(admin.ModelAdmin):
     ordering = ["-published_at", "-created_at"]
     filter_horizontal = ["featured_guides", "featured_organizations"]
     readonly_fields = ["created_at", "updated_at"]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "send_by_email"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary"]}),
         (_("Numbering"), {"fields": ["volume", "number", "season"]}),
@@ -252,19 +222,16 @@ class IssueAdmin(admin.ModelAdmin):
         published = 0
         now = timezone.now()
         for issue in queryset:
-            problems = publication_problems(issue)
-            if problems:
+            try:
+                issue.publish(now=now)
+            except ValidationError as refusal:
                 self.message_user(
                     request,
                     _("“%(issue)s” was not published: %(problems)s.")
-                    % {"issue": issue, "problems": "; ".join(str(p) for p in problems)},
+                    % {"issue": issue, "problems": "; ".join(refusal.messages)},
                     messages.ERROR,
                 )
                 continue
-            issue.status = IssueStatus.PUBLISHED
-            if issue.published_at is None:
-                issue.published_at = now
-            issue.save(update_fields=["status", "published_at", "updated_at"])
             self.log_change(request, issue, _("Published."))
             published += 1
         if published:
@@ -281,8 +248,7 @@ class IssueAdmin(admin.ModelAdmin):
             raise PermissionDenied
         count = 0
         for issue in queryset.filter(status=IssueStatus.PUBLISHED):
-            issue.status = IssueStatus.DRAFT
-            issue.save(update_fields=["status", "updated_at"])
+            issue.unpublish()
             self.log_change(request, issue, _("Unpublished."))
             count += 1
         self.message_user(
@@ -295,6 +261,16 @@ class IssueAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+    @admin.action(description=_("Send the selected issue by email…"))
+    def send_by_email(self, request, queryset):
+        """Opens the send page of the one selected issue (newsletters/admin/sends.py);
+        nothing is sent here."""
+        issues = list(queryset[:2])
+        if len(issues) != 1:
+            self.message_user(request, _("Select one issue to send."), messages.WARNING)
+            return None
+        return HttpResponseRedirect(reverse("admin:newsletters_send_issue", args=[issues[0].pk]))
 
     # Preview
 

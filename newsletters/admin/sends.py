@@ -4,7 +4,7 @@ From an issue (the "Send by email…" action on the issues list, or the
 "Send an issue…" button on the sends list) staff reach its send page: a
 preview of both parts of the email, a form that mails a test to up to ten
 addresses, and the button to a confirmation page that shows the number of
-recipients. Only holders of `newsletters.publish_issue` can start a send, by
+recipients. Only publishers can start a send (newsletters/permissions.py), by
 POST; starting one only queues deliveries, which `manage.py send_deliveries`
 mails. Sends and deliveries are read-only records.
 """
@@ -27,7 +27,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from newsletters.admin.issues import IssueAdmin, can_publish
 from newsletters.admin.read_only import ReadOnlyAdmin
 from newsletters.mail.issue_email import IssueEmail
 from newsletters.mail.sends import (
@@ -39,6 +38,7 @@ from newsletters.mail.sends import (
     start_send,
 )
 from newsletters.models import Delivery, DeliveryStatus, Issue, IssueSend
+from newsletters.permissions import can_send
 
 MAX_TEST_ADDRESSES = 10
 TEMPLATES = "admin/newsletters/send/"
@@ -265,7 +265,7 @@ class IssueSendAdmin(ReadOnlyAdmin):
             "opts": self.model._meta,
             "issue": issue,
             "title": _("Send “%(issue)s” by email") % {"issue": issue},
-            "can_send": can_publish(request.user),
+            "can_send": can_send(request.user),
             "can_view_sends": self.has_view_permission(request),
             "can_test": request.user.has_perm("newsletters.change_issue"),
             **extra,
@@ -355,7 +355,7 @@ class IssueSendAdmin(ReadOnlyAdmin):
     def confirm_view(self, request, issue_id):
         """GET: the number of recipients and a button; POST: queue the send."""
         issue = self._issue(request, issue_id)
-        if not can_publish(request.user):
+        if not can_send(request.user):
             raise PermissionDenied
         resend = IssueSend.objects.filter(issue=issue).exists()
         if request.method == "POST":
@@ -442,16 +442,3 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("send__issue")
-
-
-@admin.action(description=_("Send the selected issue by email…"))
-def send_by_email(modeladmin, request, queryset):
-    """Opens the send page of the one selected issue; nothing is sent here."""
-    issues = list(queryset[:2])
-    if len(issues) != 1:
-        modeladmin.message_user(request, _("Select one issue to send."), messages.WARNING)
-        return None
-    return HttpResponseRedirect(reverse("admin:newsletters_send_issue", args=[issues[0].pk]))
-
-
-IssueAdmin.actions = [*IssueAdmin.actions, send_by_email]

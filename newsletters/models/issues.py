@@ -127,6 +127,64 @@ class Issue(models.Model):
             and self.published_at > timezone.now()
         )
 
+    # Publication: the one rule, for the admin's actions and forms, the
+    # commands and the tests.
+
+    def publication_problems(self, sections=None):
+        """Why this issue cannot be published, as ValidationErrors with codes
+        (an empty list if it can). `sections` are the sections it is about to
+        have, saved or not (the admin's rows); by default, those stored."""
+        if sections is None:
+            sections = list(self.sections.only("title", "kind", "interviewee_name"))
+        problems = []
+        if not sections:
+            problems.append(ValidationError(_("it has no sections"), code="no_sections"))
+        interviews = [section for section in sections if section.kind == SectionKind.INTERVIEW]
+        stored = [section.pk for section in interviews if section.pk]
+        with_questions = (
+            set(Question.objects.filter(section__in=stored).values_list("section_id", flat=True))
+            if stored
+            else set()
+        )
+        for section in interviews:
+            if not section.interviewee_name.strip():
+                problems.append(
+                    ValidationError(
+                        _("the interview “%(title)s” does not name the interviewee"),
+                        code="interview_without_interviewee",
+                        params={"title": section.title},
+                    )
+                )
+            if section.pk not in with_questions:
+                problems.append(
+                    ValidationError(
+                        _("the interview “%(title)s” has no questions"),
+                        code="interview_without_questions",
+                        params={"title": section.title},
+                    )
+                )
+        return problems
+
+    def publish(self, now=None):
+        """Publish the issue, dated `now` (default: the current time) unless
+        it already has a date. Raises ValidationError listing the publication
+        problems when it cannot be published."""
+        problems = self.publication_problems()
+        if problems:
+            raise ValidationError(problems)
+        self.status = IssueStatus.PUBLISHED
+        if self.published_at is None:
+            self.published_at = now or timezone.now()
+        self.save(update_fields=["status", "published_at", "updated_at"])
+
+    def unpublish(self):
+        """Make the issue a draft again; returns whether it was published."""
+        if self.status != IssueStatus.PUBLISHED:
+            return False
+        self.status = IssueStatus.DRAFT
+        self.save(update_fields=["status", "updated_at"])
+        return True
+
 
 class SectionKind(models.TextChoices):
     COORDINATOR_MESSAGE = "coordinator_message", _("Coordinator's message")

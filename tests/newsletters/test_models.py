@@ -282,3 +282,59 @@ def test_the_staff_groups_migration_runs_both_ways_and_again():
     )
     # The app registry it was given is left as it was.
     assert apps.get_app_config("newsletters").models_module is not None
+
+
+# Publication: the rule the admin's actions and forms share.
+
+
+def test_an_issue_without_sections_cannot_be_published():
+    issue = make_issue()
+    assert [problem.code for problem in issue.publication_problems()] == ["no_sections"]
+    with pytest.raises(ValidationError, match="it has no sections"):
+        issue.publish()
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.DRAFT
+    assert issue.published_at is None
+
+
+def test_every_interview_needs_its_interviewee_and_questions_before_publication():
+    issue = make_issue()
+    interview = make_section(issue, kind=SectionKind.INTERVIEW, title="Voices")
+    codes = [problem.code for problem in issue.publication_problems()]
+    assert codes == ["interview_without_interviewee", "interview_without_questions"]
+
+    Section.objects.filter(pk=interview.pk).update(interviewee_name="A. Person")
+    Question.objects.create(section=interview, question="Why?", answer="<p>Because.</p>")
+    assert issue.publication_problems() == []
+
+
+def test_the_rule_judges_sections_not_yet_saved():
+    issue = make_issue()
+    make_section(issue)
+    unsaved = Section(
+        issue=issue, kind=SectionKind.INTERVIEW, title="New", interviewee_name="A. Person"
+    )
+    assert issue.publication_problems() == []
+    problems = issue.publication_problems(sections=[unsaved])
+    assert [(problem.code, problem.params) for problem in problems] == [
+        ("interview_without_questions", {"title": "New"})
+    ]
+    assert [problem.code for problem in issue.publication_problems(sections=[])] == ["no_sections"]
+
+
+def test_publishing_dates_the_issue_unless_it_has_a_date_and_unpublishing_makes_a_draft():
+    issue = make_issue()
+    make_section(issue)
+    moment = timezone.now() - timedelta(hours=2)
+    issue.publish(now=moment)
+    issue.refresh_from_db()
+    assert (issue.status, issue.published_at) == (IssueStatus.PUBLISHED, moment)
+    assert Issue.objects.published().filter(pk=issue.pk).exists()
+
+    assert issue.unpublish() is True
+    assert issue.unpublish() is False
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.DRAFT
+    issue.publish()
+    issue.refresh_from_db()
+    assert issue.published_at == moment
