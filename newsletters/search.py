@@ -1,4 +1,5 @@
-"""Search across published sections (with their interview questions) and guides.
+"""Search across published sections (with their interview questions) and guides;
+the page is newsletters/views/search_page.py.
 
 On PostgreSQL the database's full-text search matches and ranks (English
 stemming, web-search syntax: quotes, "or", "-word"); elsewhere each word must
@@ -21,13 +22,11 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.shortcuts import render
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from guides.models import Guide
-from msme_portal.page_cache import cache_public_page
 from newsletters.models import Issue, Question, Section
 
 # The fields searched. On PostgreSQL, sections and questions are matched
@@ -216,19 +215,3 @@ def search(query):
             )
         )
     return results
-
-
-# Readers arriving from one newsletter search for the same words; a repeated
-# query is served from the page cache until the next content edit.
-@cache_public_page(allowed_params=("q",))
-def search_view(request):
-    query = clean_query(request.GET.get("q", ""))
-    results = search(query) if query else []
-    context = {
-        "query": query,
-        "results": results,
-        "searched": bool(query),
-        "has_terms": bool(query_terms(query)),
-        "max_length": MAX_QUERY_LENGTH,
-    }
-    return render(request, "newsletters/search.html", context)

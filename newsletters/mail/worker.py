@@ -67,9 +67,10 @@ class Outage:
 
 class Worker:
     """Claims pending deliveries in batches and mails them; docs/sending.md
-    has the guarantees. `on_progress(delivery)` is called after each delivery
-    of a batch has been tried (for a progress bar); `notify(text)` tells the
-    operator when the mail server stops and starts answering."""
+    has the guarantees. `on_progress(delivery)` is called for each delivery
+    dealt with (sent, failed, skipped or put off), for a progress bar;
+    `notify(text)` tells the operator when the mail server stops and starts
+    answering."""
 
     def __init__(
         self,
