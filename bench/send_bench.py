@@ -180,7 +180,7 @@ def reset_subscribers(count):
 
 
 def run_worker(issue, count, batch_size, sink, trace):
-    from newsletters.mail.sends import start_send
+    from newsletters.mail.send_queue import start_send
     from newsletters.mail.worker import Worker
     from newsletters.models import Delivery, DeliveryStatus
 

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 
 from newsletters.admin.read_only import ReadOnlyAdmin
 from newsletters.mail.issue_email import IssueEmail
-from newsletters.mail.sends import (
+from newsletters.mail.send_queue import (
     SendRefused,
     check_can_send,
     missing_recipients,

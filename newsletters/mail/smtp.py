@@ -1,6 +1,6 @@
 """Mailing one message over an open SMTP connection, and sorting the
 server's errors: the recipient's, temporary or permanent, apart from the
-server's own. See docs/sending.md, "Failures".
+server's own. See docs/architecture.md, "Failures".
 """
 
 import contextlib

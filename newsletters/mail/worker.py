@@ -2,7 +2,7 @@
 
 Run by `manage.py send_deliveries`. How each subscriber gets an issue once,
 what a killed worker may cost, and how failures and mail-server outages are
-handled: docs/sending.md.
+handled: docs/architecture.md, "Sending an issue".
 """
 
 import logging
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from newsletters.mail import outbox
 from newsletters.mail.issue_email import IssueEmail, message_id
-from newsletters.mail.sends import due, finish_sends, seconds_until_due, sendable
+from newsletters.mail.send_queue import due, finish_sends, seconds_until_due, sendable
 from newsletters.mail.smtp import (
     PermanentFailure,
     ServerUnavailable,
@@ -66,7 +66,7 @@ class Outage:
 
 
 class Worker:
-    """Claims pending deliveries in batches and mails them; docs/sending.md
+    """Claims pending deliveries in batches and mails them; docs/architecture.md
     has the guarantees. `on_progress(delivery)` is called for each delivery
     dealt with (sent, failed, skipped or put off), for a progress bar;
     `notify(text)` tells the operator when the mail server stops and starts

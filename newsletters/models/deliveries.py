@@ -153,7 +153,7 @@ class SendWorker(models.Model):
     """A running `send_deliveries` process, for the admin and for other workers.
 
     A worker claims deliveries under its `token` and holds a lock named after
-    it for as long as the process lives (see docs/sending.md); this row
+    it for as long as the process lives (see docs/architecture.md); this row
     says who it is and whether it can reach the mail server. The worker
     deletes its row when it stops, and the next worker deletes the rows of
     workers that died.

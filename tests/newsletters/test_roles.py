@@ -24,7 +24,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletters.mail.sends import start_send
+from newsletters.mail.send_queue import start_send
 from newsletters.models import (
     Delivery,
     DeliveryStatus,

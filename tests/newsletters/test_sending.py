@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from newsletters.mail.sends import SendRefused, start_send
+from newsletters.mail.send_queue import SendRefused, start_send
 from newsletters.mail.worker import Worker
 from newsletters.models import (
     Delivery,

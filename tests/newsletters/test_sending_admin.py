@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsletters.admin.sends import SendTestForm
-from newsletters.mail.sends import start_send
+from newsletters.mail.send_queue import start_send
 from newsletters.models import Delivery, DeliveryStatus, IssueSend, Subscriber, SubscriberStatus
 from tests.factories import make_draft_issue, make_issue, make_section
 

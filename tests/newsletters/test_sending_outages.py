@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletters.mail.sends import start_send
+from newsletters.mail.send_queue import start_send
 from newsletters.mail.worker import Worker
 from newsletters.models import DeliveryStatus, SendWorker
 from tests.factories import make_issue, make_section

@@ -2,7 +2,7 @@
 on a database of their own, killed with SIGKILL, mailing a real SMTP server
 (aiosmtpd) that is slow, or switched off and on again.
 
-The guarantee under test (docs/sending.md): after a `kill -9` at any
+The guarantee under test (docs/architecture.md): after a `kill -9` at any
 moment and one restart without --loop, every subscriber has exactly one
 message, but for at most one duplicate per killed worker that carries the
 same Message-ID.
@@ -25,7 +25,7 @@ SEED = """
 from django.utils import timezone
 from newsletters.demo.content import read_issue
 from newsletters.models import Issue, Subscriber, SubscriberStatus
-from newsletters.mail.sends import start_send
+from newsletters.mail.send_queue import start_send
 now = timezone.now()
 Subscriber.objects.bulk_create(
     Subscriber(

@@ -6,7 +6,8 @@ answer) and exits, which suits cron or a one-off run after send_issue. With
 --loop it keeps polling, to run as a service. Several workers may run at
 once on PostgreSQL; on SQLite run one. A worker that is killed, however, has
 its deliveries taken over by the next worker that starts; see
-docs/sending.md for the guarantees and their limits.
+docs/architecture.md, "Sending an issue", for the guarantees and their
+limits.
 """
 
 import signal
@@ -15,7 +16,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from newsletters.mail.sends import outstanding_count
+from newsletters.mail.send_queue import outstanding_count
 from newsletters.mail.worker import (
     DEFAULT_BATCH_SIZE,
     MAX_ATTEMPTS,

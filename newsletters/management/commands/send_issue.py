@@ -7,7 +7,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsletters.mail.sends import SendRefused, check_can_send, missing_recipients, start_send
+from newsletters.mail.send_queue import SendRefused, check_can_send, missing_recipients, start_send
 from newsletters.models import Issue
 
 

@@ -3,7 +3,7 @@
 `start_send` (from the admin or `manage.py send_issue`) writes one IssueSend
 and one PENDING Delivery per confirmed subscriber, in one transaction, and
 mails nothing: the worker (newsletters/mail/worker.py) does the mailing.
-See docs/sending.md.
+See docs/architecture.md, "Sending an issue".
 """
 
 import logging
