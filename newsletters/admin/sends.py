@@ -27,7 +27,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from newsletters.admin.read_only import ReadOnlyAdmin
+from msme_portal.admin_helpers import ReadOnlyAdmin
 from newsletters.mail.issue_email import IssueEmail
 from newsletters.mail.send_queue import (
     SendRefused,
