@@ -167,19 +167,51 @@ def measure_in_turns(urls, args):
     return results
 
 
-def start_nginx(work, static_port, proxy_port, app_port):
-    folder = work / "nginx"
-    folder.mkdir()
+def proxy_configuration(work, proxy_port, app_port):
+    """deploy/nginx/msme_portal.conf with the benchmark's values: plain HTTP
+    on loopback (wrk measures the cache, not TLS), its folders in the work
+    folder, and the cache status in a header for the log. Every value
+    replaced must be found, so the benchmark stops if the file changes shape,
+    as the deployed-shape tests do (tests/deployment/services.py)."""
+    site = (BASE_DIR / "deploy" / "nginx" / "msme_portal.conf").read_text()
+    replacements = {
+        "/var/cache/nginx/msme": str(work / "nginx" / "cache"),
+        "server 127.0.0.1:8000;": f"server {HOST}:{app_port};",
+        "listen 80;": f"listen {HOST}:{free_port()};",
+        "listen 443 ssl;": f"listen {HOST}:{proxy_port};",
+        "server_name newsletter.example.org;": "server_name localhost 127.0.0.1;",
+        "ssl_certificate /etc/ssl/certs/newsletter.example.org.pem;": "",
+        "ssl_certificate_key /etc/ssl/private/newsletter.example.org.key;": "",
+        "/srv/msme_portal/media/": f"{work / 'media'}/",
+        "proxy_no_cache $cookie_sessionid $cookie_messages;": (
+            "proxy_no_cache $cookie_sessionid $cookie_messages;\n"
+            "        add_header X-Cache-Status $upstream_cache_status always;"
+        ),
+    }
+    for old, new in replacements.items():
+        if old not in site:
+            sys.exit(f"{old!r} is no longer in deploy/nginx/msme_portal.conf")
+        site = site.replace(old, new)
+    return site
+
+
+def nginx_configuration(work, static_port, proxy_port, app_port):
     user = "user www-data;" if os.geteuid() == 0 else ""
     config = (BASE_DIR / "bench" / "nginx" / "bench.conf.template").read_text()
     for name, value in {
         "@USER@": user,
         "@WORK@": str(work),
         "@STATIC_PORT@": str(static_port),
-        "@PROXY_PORT@": str(proxy_port),
-        "@APP_PORT@": str(app_port),
+        "@SITE@": proxy_configuration(work, proxy_port, app_port),
     }.items():
         config = config.replace(name, value)
+    return config
+
+
+def start_nginx(work, static_port, proxy_port, app_port):
+    folder = work / "nginx"
+    folder.mkdir()
+    config = nginx_configuration(work, static_port, proxy_port, app_port)
     (folder / "nginx.conf").write_text(config)
     if os.geteuid() == 0:
         subprocess.run(["chown", "-R", "www-data", str(folder)], check=True)
