@@ -101,16 +101,12 @@ def test_an_editor_writes_previews_and_publishes_an_issue(page, server_url, publ
 def test_an_editor_uploads_an_image_through_the_rich_text_editor(
     page, server_url, publisher, settings
 ):
-    from io import BytesIO
-
-    from PIL import Image
-
     from newsletters.models import Section
+    from tests.images import image_bytes
 
     issue = Issue.objects.create(title="Images", slug="images", summary="With a picture.")
     section = Section.objects.create(issue=issue, order=1, title="Pictured", anchor="pictured")
-    picture = BytesIO()
-    Image.new("RGB", (64, 48), "teal").save(picture, "PNG")
+    picture = image_bytes("PNG", size=(64, 48), mode="RGB", color="teal")
 
     log_in(page, server_url)
     page.goto(f"{server_url}/admin/newsletters/section/{section.pk}/change/")
@@ -120,7 +116,7 @@ def test_an_editor_uploads_an_image_through_the_rich_text_editor(
     dialog.get_by_role("tab", name="Upload").click()
     upload_frame = page.frame_locator("iframe.cke_dialog_ui_input_file").first
     upload_frame.locator("input[type=file]").set_input_files(
-        {"name": "teal.png", "mimeType": "image/png", "buffer": picture.getvalue()}
+        {"name": "teal.png", "mimeType": "image/png", "buffer": picture}
     )
     dialog.get_by_role("button", name="Send it to the Server").click()
 

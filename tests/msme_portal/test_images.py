@@ -2,11 +2,9 @@
 
 import os
 import random
-import struct
 import subprocess
 import sys
 import tracemalloc
-import zlib
 from io import BytesIO
 
 import pytest
@@ -24,45 +22,21 @@ from msme_portal.images import (
     random_upload_name,
     validate_image,
 )
+from tests.images import (
+    SVG,
+    UPLOAD_URL,
+    gif_with_html,
+    image_bytes,
+    png_header_only,
+    post_upload,
+)
 
 PILLOW_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
-
-
-def image_bytes(image_format="PNG", size=(40, 30), **save_options):
-    buffer = BytesIO()
-    mode = "RGB" if image_format == "JPEG" else "RGBA" if image_format != "GIF" else "P"
-    Image.new(mode, size, color=0).save(buffer, image_format, **save_options)
-    return buffer.getvalue()
 
 
 def upload(data, name="picture.png", content_type="image/png"):
     return SimpleUploadedFile(name, data, content_type=content_type)
 
-
-def _png_chunk(kind, data):
-    return (
-        struct.pack(">I", len(data))
-        + kind
-        + data
-        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    )
-
-
-def png_header_only(width, height):
-    """A PNG that claims `width` × `height` pixels but holds no pixel data."""
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IEND", b"")
-
-
-def gif_with_html():
-    """A GIF Pillow accepts, carrying an HTML page in a comment block."""
-    return image_bytes("GIF", comment=b"<html><script>alert(document.cookie)</script></html>")
-
-
-SVG = (
-    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
-    b"<script>alert(1)</script></svg>"
-)
 
 BAD_FILES = {
     "not an image": (b"%PDF-1.4 definitely not a picture", "error_code_any"),
@@ -454,9 +428,6 @@ def test_an_admin_upload_carrying_markup_is_a_form_error(editor_client, carrier)
 
 # The editor's upload endpoint, /editor/upload/
 
-TOKEN = "k" * 40
-UPLOAD_URL = "/editor/upload/"
-
 
 @pytest.fixture
 def section_editor(client, django_user_model):
@@ -468,18 +439,6 @@ def section_editor(client, django_user_model):
     user.user_permissions.add(Permission.objects.get(codename="change_section"))
     client.force_login(user)
     return client
-
-
-def post_upload(client, data, name="photo.png", *, token=TOKEN, cookie=TOKEN, query="", **headers):
-    if cookie is not None:
-        client.cookies["ckCsrfToken"] = cookie
-    else:
-        client.cookies.pop("ckCsrfToken", None)
-    form = {"upload": SimpleUploadedFile(name, data, content_type="image/png")}
-    if token is not None:
-        form["ckCsrfToken"] = token
-    headers.setdefault("HTTP_ORIGIN", "http://testserver")
-    return client.post(UPLOAD_URL + query, form, **headers)
 
 
 @pytest.mark.django_db

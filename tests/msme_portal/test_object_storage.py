@@ -26,7 +26,7 @@ from msme_portal.thumbnails import SECTION_IMAGE_WIDTH, thumbnail_name
 from newsletters.mail.issue_email import IssueEmail
 from newsletters.models import Section
 from tests.factories import make_issue, make_section
-from tests.msme_portal.test_images import image_bytes, post_upload
+from tests.images import image_bytes, post_upload
 from tests.msme_portal.test_settings import run_with_env
 from tests.newsletters.test_admin import section_form_data
 from tests.newsletters.test_issue_email import make_subscriber

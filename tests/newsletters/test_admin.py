@@ -18,7 +18,7 @@ from newsletters.models import (
     Section,
     SectionKind,
 )
-from tests.msme_portal.test_images import SVG, gif_with_html, image_bytes, png_header_only
+from tests.images import SVG, gif_with_html, image_bytes, png_header_only
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from newsletters.models import (
     SectionKind,
     SectionLink,
 )
-from tests.msme_portal.test_images import image_bytes
+from tests.images import image_bytes
 
 pytestmark = pytest.mark.django_db
 

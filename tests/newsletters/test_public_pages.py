@@ -1,6 +1,5 @@
 """The public newsletter pages: home, archive and an issue."""
 
-import io
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -26,14 +25,14 @@ from tests.factories import (
     make_scheduled_issue,
     make_section,
 )
+from tests.images import image_bytes
 
 pytestmark = pytest.mark.django_db
 
 
 def png_upload(name="picture.png", size=(1200, 900)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (20, 80, 140)).save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+    data = image_bytes("PNG", size=size, mode="RGB", color=(20, 80, 140))
+    return SimpleUploadedFile(name, data, content_type="image/png")
 
 
 def full_issue(sections=5, boxes=2):
