@@ -34,7 +34,7 @@ test-quick: install
 	DJANGO_ENV_FILE= DATABASE_URL="sqlite:///$(CURDIR)/var/test.sqlite3" \
 		$(PY) -m pytest -q -m "not browser and not deployed"
 
-# The public-site benchmark (minutes; not part of `make test`). See README.md.
+# The public-site benchmark (minutes; not part of `make test`). See bench/README.md.
 bench: install
 	bench/run.sh
 

@@ -1,4 +1,4 @@
-"""gunicorn's configuration for the portal (README.md, "Deployment").
+"""gunicorn's configuration for the portal (docs/deployment.md).
 
 gunicorn reads this file from its working directory by default; the
 documented command names it with --config so that it holds wherever gunicorn

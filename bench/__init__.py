@@ -1,1 +1,1 @@
-"""The public-site benchmark: `make bench`. See README.md, "Performance"."""
+"""The public-site benchmark: `make bench`. See bench/README.md."""

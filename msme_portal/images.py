@@ -17,7 +17,7 @@ its EXIF orientation and encoded again in its own format by Pillow. Only the
 pixels, the colour profile and the transparency survive: the EXIF data (GPS
 position, camera, author), comments, text chunks, XMP and anything appended
 to the file are gone. Animated images are refused rather than flattened to
-their first frame without a word. See "Security notes" in README.md.
+their first frame without a word. See docs/security.md.
 """
 
 import re

@@ -144,7 +144,7 @@ CACHES = {
 
 # Seconds a browser or the caching proxy may keep a public page without
 # asking again: how long an edit or a withdrawn issue can take to reach
-# readers behind the proxy (README.md, "Caching proxy").
+# readers behind the proxy (docs/deployment.md, "How fresh").
 PUBLIC_PAGE_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_MAX_AGE", "60"))
 
 # Stored public pages and the ETags they are kept under (msme_portal/page_cache.py).
@@ -195,7 +195,7 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 
 # Uploaded media: the local file system (one server, or a volume all servers
 # share) unless DJANGO_MEDIA_STORAGE=s3 puts it in an S3-compatible bucket
-# (README.md, "Uploaded media"). The S3 options are django-storages' own
+# (docs/deployment.md, "Uploaded media"). The S3 options are django-storages' own
 # settings read from variables of the same names; django-storages reads the
 # credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) from the environment
 # itself, so they never pass through settings.
@@ -301,7 +301,7 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 # Rich-text editor (admin only). django-ckeditor bundles CKEditor 4, which is
-# end-of-life; README.md "Security notes" explains how it is contained.
+# end-of-life; docs/security.md explains how it is contained.
 CKEDITOR_UPLOAD_PATH = "editor/"
 CKEDITOR_ALLOW_NONIMAGE_FILES = False
 CKEDITOR_RESTRICT_BY_USER = False
@@ -325,7 +325,7 @@ CKEDITOR_CONFIGS = {
 }
 SILENCED_SYSTEM_CHECKS = [
     # ckeditor.W001 warns that CKEditor 4 is unsupported. We know, and contain
-    # it: see README.md, "Security notes".
+    # it: see docs/security.md.
     "ckeditor.W001",
     # security.W021 asks for HSTS preloading, which is the deployer's
     # commitment to make (DJANGO_HSTS_PRELOAD=1), not a default.

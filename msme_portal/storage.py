@@ -2,7 +2,7 @@
 
 Media goes through `default_storage` only (never a file system path), so the
 same code runs on the local file system and on an S3-compatible bucket
-(settings STORAGES, README.md "Uploaded media").
+(settings STORAGES, docs/deployment.md "Uploaded media").
 https://docs.djangoproject.com/en/5.2/ref/files/storage/
 """
 

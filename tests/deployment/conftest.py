@@ -1,4 +1,4 @@
-"""The portal in the shape the README deploys it, for the tests in this folder.
+"""The portal in the shape docs/deployment.md deploys it, for the tests in this folder.
 
 nginx (deploy/nginx/msme_portal.conf, with TLS) in front of gunicorn with
 three workers (gunicorn.conf.py), production settings, PostgreSQL, and a real
@@ -151,7 +151,7 @@ def site(tmp_path_factory, postgres_server_url, site_smtp):
 @pytest.fixture(scope="session")
 def redis_gunicorn(site, tmp_path_factory):
     """A second gunicorn on the same database with the cache in Redis (the
-    README's shared cache for several servers)."""
+    shared cache docs/deployment.md describes for several servers)."""
     folder = tmp_path_factory.mktemp("redis")
     redis = services.start_redis(folder)
     env = {
@@ -169,7 +169,7 @@ def redis_gunicorn(site, tmp_path_factory):
 
 @pytest.fixture(params=["database cache", "Redis"])
 def app_server(request, site):
-    """gunicorn with three workers, with each shared cache the README offers."""
+    """gunicorn with three workers, with each shared cache docs/deployment.md offers."""
     if request.param == "Redis":
         return request.getfixturevalue("redis_gunicorn")
     return site.gunicorn

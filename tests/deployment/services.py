@@ -1,7 +1,7 @@
 """The portal's deployed shape, started for real: PostgreSQL, gunicorn, nginx, Redis.
 
 Each server is a child process with its output in a log file; `stop()`
-ends it and its children. `Site` puts them together as the README deploys
+ends it and its children. `Site` puts them together as docs/deployment.md deploys
 them, and `Visitor` talks to it over HTTP(S) from an address of its own on
 loopback (127.0.0.0/8 is all loopback on Linux), so the proxy sees distinct
 clients without any header forged by the tests.
@@ -147,7 +147,7 @@ def start_redis(folder):
 
 
 def start_gunicorn(env, folder, *, workers=3, name="gunicorn"):
-    """processes.running_gunicorn() (the README's command and
+    """processes.running_gunicorn() (docs/deployment.md's command and
     gunicorn.conf.py) until `stop()`, with an access log that names the
     worker (its pid) that answered each request."""
     stack = contextlib.ExitStack()

@@ -1,4 +1,4 @@
-"""gunicorn, started as README.md's deployment command starts it, stays
+"""gunicorn, started as docs/deployment.md's command starts it, stays
 responsive when clients connect and send nothing."""
 
 import socket
