@@ -103,8 +103,9 @@ def parse_wrk(output):
     if match := re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     ):
-        # Reads of closed connections are gunicorn's sync workers closing
-        # after each response, not failures; connects and timeouts are.
+        # Reads of connections the server closed (gunicorn's keep-alive
+        # ending; its sync workers closed after each response) are not
+        # failures; connects and timeouts are.
         errors += int(match[1]) + int(match[4])
     return {"rps": rps, "p50": latency(50), "p99": latency(99), "errors": errors}
 
