@@ -26,6 +26,8 @@ from newsletters.models import (
     Section,
     SectionKind,
     SectionLink,
+    Subscriber,
+    SubscriberStatus,
 )
 
 _counter = itertools.count(1)
@@ -183,3 +185,45 @@ def make_event(**kwargs):
     kwargs.setdefault("kind", MeetingKind.EVENT)
     kwargs.setdefault("date", timezone.localdate() - timedelta(days=30))
     return make_meeting(**kwargs)
+
+
+def make_subscriber(**kwargs):
+    """A pending subscriber, with a name, who agreed to a privacy statement."""
+    n = _next()
+    defaults = {
+        "email": f"reader{n}@example.org",
+        "name": f"Reader {n}",
+        "consent_given_at": timezone.now(),
+        "privacy_statement_version": "test",
+    }
+    defaults.update(kwargs)
+    if defaults.get("status") == SubscriberStatus.CONFIRMED:
+        defaults.setdefault("confirmed_at", timezone.now())
+    return Subscriber.objects.create(**defaults)
+
+
+def make_confirmed_subscriber(**kwargs):
+    """A confirmed subscriber without a name (so the email says "Hello,")."""
+    n = _next()
+    defaults = {
+        "email": f"reader{n}@example.net",
+        "status": SubscriberStatus.CONFIRMED,
+        "consent_given_at": timezone.now(),
+        "confirmed_at": timezone.now(),
+    }
+    defaults.update(kwargs)
+    return Subscriber.objects.create(**defaults)
+
+
+def make_confirmed_subscribers(count, start=0, **kwargs):
+    """`count` confirmed subscribers in one query, reader{start}@example.net onwards."""
+    now = timezone.now()
+    fields = {
+        "status": SubscriberStatus.CONFIRMED,
+        "consent_given_at": now,
+        "confirmed_at": now,
+        **kwargs,
+    }
+    return Subscriber.objects.bulk_create(
+        Subscriber(email=f"reader{start + n}@example.net", **fields) for n in range(count)
+    )

@@ -63,6 +63,19 @@ def clean_env(**overrides):
     return env
 
 
+def run_with_env(code, **env):
+    """Run `code` in a fresh interpreter that imports the real settings with
+    exactly `env` of the portal's configuration."""
+    return subprocess.run(
+        [PYTHON, "-c", code],
+        cwd=ROOT,
+        env=clean_env(**{**env, "DJANGO_SETTINGS_MODULE": "msme_portal.settings"}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def production_env(database_url, **overrides):
     """The environment of a portal process with production settings, served
     over plain HTTP on loopback, with `overrides` on top."""

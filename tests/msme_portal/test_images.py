@@ -379,7 +379,7 @@ def test_the_pixel_limit_admits_a_12_megapixel_phone_photo():
 def test_an_image_saved_through_the_admin_is_stored_upright_without_metadata(editor_client):
     from newsletters.models import Section
     from tests.factories import make_issue
-    from tests.newsletters.test_admin import post_section, section_form_data
+    from tests.newsletters.helpers import post_section, section_form_data
 
     photo = SimpleUploadedFile("Holiday.JPEG", upright_test_photo(), content_type="image/jpeg")
     response = post_section(
@@ -414,7 +414,7 @@ def test_an_image_saved_in_code_is_re_encoded_too():
 def test_an_admin_upload_carrying_markup_is_a_form_error(editor_client, carrier):
     from newsletters.models import Section
     from tests.factories import make_issue
-    from tests.newsletters.test_admin import post_section, section_form_data
+    from tests.newsletters.helpers import post_section, section_form_data
 
     data = CARRIERS[carrier](MARKUP_PAYLOADS["img onerror"])
     photo = SimpleUploadedFile("photo.png", data, content_type="image/png")

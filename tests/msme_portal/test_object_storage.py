@@ -25,11 +25,10 @@ from msme_portal.storage import media_base_url, save_generated_file
 from msme_portal.thumbnails import SECTION_IMAGE_WIDTH, thumbnail_name
 from newsletters.mail.issue_email import IssueEmail
 from newsletters.models import Section
-from tests.factories import make_issue, make_section
+from tests.factories import make_confirmed_subscriber, make_issue, make_section
 from tests.images import image_bytes, post_upload
-from tests.msme_portal.test_settings import run_with_env
-from tests.newsletters.test_admin import section_form_data
-from tests.newsletters.test_issue_email import make_subscriber
+from tests.newsletters.helpers import section_form_data
+from tests.processes import run_with_env
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +180,7 @@ def test_the_email_links_to_the_images_in_the_bucket(editor_client, bucket):
     uploaded = post_upload(editor_client, image_bytes("PNG")).json()["url"]
     issue = make_issue(cover_image=png("cover.png"), cover_image_alt="The cover")
     make_section(issue, body=f'<p><img src="{uploaded}" alt="Chart"></p>')
-    html = IssueEmail.for_issue(issue).message_for(make_subscriber()).alternatives[0][0]
+    html = IssueEmail.for_issue(issue).message_for(make_confirmed_subscriber()).alternatives[0][0]
     assert f'src="{bucket.url}{issue.cover_image.name}"' in html
     assert f'src="{uploaded}"' in html
 

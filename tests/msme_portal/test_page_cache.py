@@ -22,7 +22,7 @@ from tests.factories import (
     make_section,
     make_topic,
 )
-from tests.msme_portal.test_settings import run_with_env
+from tests.processes import run_with_env
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.processes import run_with_env
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PRINT_SETTINGS = (
@@ -18,24 +20,6 @@ PRINT_SETTINGS = (
     "'email_backend': settings.EMAIL_BACKEND, 'email_host': settings.EMAIL_HOST, "
     "'email_port': settings.EMAIL_PORT}))"
 )
-
-
-def run_with_env(code, **env):
-    """Import the real settings in a fresh interpreter with exactly `env`."""
-    clean_env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_"))
-    }
-    clean_env.update(env, DJANGO_SETTINGS_MODULE="msme_portal.settings")
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=clean_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_missing_secret_key_refuses_to_start_with_a_clear_message():

@@ -20,8 +20,8 @@ from newsletters.models import (
     Subscriber,
     SubscriberStatus,
 )
+from tests.newsletters.helpers import signup_form_data
 from tests.newsletters.smtp_sink import SmtpSink
-from tests.newsletters.test_subscriptions import form_data
 from tests.smtp import body_text
 
 NEW_LINK_URL = "/subscribe/new-link/"
@@ -57,7 +57,7 @@ def test_the_worker_mails_what_each_address_asked_for_through_a_real_server(
 ):
     make_subscriber(email="member@example.org", status=SubscriberStatus.CONFIRMED)
     make_subscriber(email="left@example.org", status=SubscriberStatus.UNSUBSCRIBED)
-    client.post("/subscribe/", form_data(email="newcomer@example.org"))
+    client.post("/subscribe/", signup_form_data(email="newcomer@example.org"))
     for email in ("member@example.org", "left@example.org", "stranger@example.org"):
         client.post(NEW_LINK_URL, {"email": email})
     assert AccountEmail.objects.count() == 4

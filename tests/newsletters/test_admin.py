@@ -19,6 +19,7 @@ from newsletters.models import (
     SectionKind,
 )
 from tests.images import SVG, gif_with_html, image_bytes, png_header_only
+from tests.newsletters.helpers import post_section, section_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -407,41 +408,6 @@ def test_the_sections_inline_offers_only_the_issues_own_sections_as_parent(edito
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert issue.sections.count() == 1
-
-
-def section_form_data(issue, **overrides):
-    data = {
-        "issue": issue.pk,
-        "order": "1",
-        "kind": "article",
-        "title": "A section",
-        "anchor": "a-section",
-        "body": "<p>Text</p>",
-        "box_style": "plain",
-        "listing": "",
-        "image_alt": "",
-        "image_caption": "",
-        "signatory_name": "",
-        "signatory_title": "",
-        "interviewee_name": "",
-        "interviewee_organization": "",
-        "interviewee_bio": "",
-        "portrait_alt": "",
-        "questions-TOTAL_FORMS": "0",
-        "questions-INITIAL_FORMS": "0",
-        "questions-MIN_NUM_FORMS": "0",
-        "questions-MAX_NUM_FORMS": "1000",
-        "links-TOTAL_FORMS": "0",
-        "links-INITIAL_FORMS": "0",
-        "links-MIN_NUM_FORMS": "0",
-        "links-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
-
-
-def post_section(client, data):
-    return client.post(reverse("admin:newsletters_section_add"), data)
 
 
 def test_an_image_without_alt_text_is_a_form_error(editor_client):

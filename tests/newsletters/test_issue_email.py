@@ -1,19 +1,18 @@
 """The email edition of an issue: its parts, headers, links and content."""
 
-import itertools
 import re
 from email import policy
 from email.parser import BytesParser
 from urllib.parse import urlsplit
 
 import pytest
-from django.utils import timezone
 
 from newsletters.mail import issue_email
 from newsletters.mail.issue_email import IssueEmail
-from newsletters.models import Subscriber, SubscriberStatus
+from newsletters.models import SubscriberStatus
 from newsletters.models.issues import Listing
 from tests.factories import (
+    make_confirmed_subscriber,
     make_guide,
     make_issue,
     make_link,
@@ -24,19 +23,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 SITE = "https://newsletter.example.org"
-_numbers = itertools.count(1)
-
-
-def make_subscriber(**kwargs):
-    n = next(_numbers)
-    defaults = {
-        "email": f"reader{n}@example.net",
-        "status": SubscriberStatus.CONFIRMED,
-        "consent_given_at": timezone.now(),
-        "confirmed_at": timezone.now(),
-    }
-    defaults.update(kwargs)
-    return Subscriber.objects.create(**defaults)
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +61,7 @@ def parts(message):
 
 
 def test_message_has_text_and_html_parts_with_the_issue_content(issue):
-    subscriber = make_subscriber(name="Ana")
+    subscriber = make_confirmed_subscriber(name="Ana")
     message = IssueEmail.for_issue(issue).message_for(subscriber)
     text, html = parts(message)
     raw = message.message()
@@ -93,7 +79,7 @@ def test_message_has_text_and_html_parts_with_the_issue_content(issue):
 
 
 def test_headers_list_unsubscribe_one_click_and_stable_message_id(issue):
-    subscriber = make_subscriber()
+    subscriber = make_confirmed_subscriber()
     email = IssueEmail.for_issue(issue)
     message = email.message_for(subscriber)
     headers = message.message()
@@ -113,7 +99,7 @@ def test_headers_list_unsubscribe_one_click_and_stable_message_id(issue):
 
 
 def test_html_is_mail_client_safe_with_absolute_urls(issue):
-    text, html = parts(IssueEmail.for_issue(issue).message_for(make_subscriber()))
+    text, html = parts(IssueEmail.for_issue(issue).message_for(make_confirmed_subscriber()))
     assert "<script" not in html.lower()
     assert "<style" not in html.lower()
     assert 'role="presentation"' in html
@@ -136,8 +122,8 @@ def test_html_is_mail_client_safe_with_absolute_urls(issue):
 
 
 def test_unsubscribe_link_in_the_email_unsubscribes_its_recipient(issue, client):
-    subscriber = make_subscriber()
-    other = make_subscriber()
+    subscriber = make_confirmed_subscriber()
+    other = make_confirmed_subscriber()
     text, html = parts(IssueEmail.for_issue(issue).message_for(subscriber))
     url = re.search(rf'href="({re.escape(SITE)}/unsubscribe/[^"]+)"', html).group(1)
     assert url in text
@@ -151,7 +137,7 @@ def test_unsubscribe_link_in_the_email_unsubscribes_its_recipient(issue, client)
 
 def test_each_recipient_gets_their_own_link_and_greeting(issue):
     email = IssueEmail.for_issue(issue)
-    first, second = make_subscriber(name="Ana"), make_subscriber(name="")
+    first, second = make_confirmed_subscriber(name="Ana"), make_confirmed_subscriber(name="")
     text1, html1 = parts(email.message_for(first))
     text2, html2 = parts(email.message_for(second))
     link = re.compile(r"/unsubscribe/([^/\"]+)/")
@@ -162,7 +148,9 @@ def test_each_recipient_gets_their_own_link_and_greeting(issue):
 
 
 def test_a_name_is_escaped_in_the_html_part(issue):
-    text, html = parts(IssueEmail.for_issue(issue).message_for(make_subscriber(name="<b>Bo</b>")))
+    text, html = parts(
+        IssueEmail.for_issue(issue).message_for(make_confirmed_subscriber(name="<b>Bo</b>"))
+    )
     assert "&lt;b&gt;Bo&lt;/b&gt;" in html
     assert "<b>Bo</b>" not in html
     assert "Dear <b>Bo</b>," in text
@@ -178,7 +166,7 @@ def test_templates_are_rendered_once_for_many_recipients(issue, monkeypatch):
     )
     email = IssueEmail.for_issue(issue)
     for _ in range(20):
-        email.message_for(make_subscriber())
+        email.message_for(make_confirmed_subscriber())
     assert sorted(calls) == ["emails/issue/issue.html", "emails/issue/issue.txt"]
 
 
@@ -193,7 +181,7 @@ def test_test_message_is_marked_and_removes_nobody(issue):
 def test_the_prebuilt_bytes_match_the_message_built_one_by_one(issue):
     """The worker sends bytes joined from a message serialized once; they
     must say exactly what message_for() says."""
-    subscriber = make_subscriber(name="Zoë <Ö>")
+    subscriber = make_confirmed_subscriber(name="Zoë <Ö>")
     email = IssueEmail.for_issue(issue)
     sender, recipient, raw = email.raw_for(subscriber)
     slow = email.message_for(subscriber)
@@ -216,7 +204,7 @@ def test_the_prebuilt_bytes_match_the_message_built_one_by_one(issue):
 def test_long_paragraphs_are_folded_without_changing_the_text(issue):
     words = " ".join(f"word{n}" for n in range(400))
     make_section(issue, title="Long", body=f"<p>{words}</p>")
-    text, html = parts(IssueEmail.for_issue(issue).message_for(make_subscriber()))
+    text, html = parts(IssueEmail.for_issue(issue).message_for(make_confirmed_subscriber()))
     assert max(len(line) for line in html.splitlines()) <= 998
     assert max(len(line) for line in text.splitlines()) <= 998
     assert " ".join(html.split()).count(words) == 1

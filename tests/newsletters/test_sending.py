@@ -6,7 +6,6 @@ refusals and dropped connections, and never double-send with two workers.
 
 import threading
 from collections import Counter
-from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -14,7 +13,6 @@ from django.core.mail import get_connection
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from newsletters.mail.send_queue import SendRefused, start_send
 from newsletters.mail.worker import Worker
@@ -26,25 +24,17 @@ from newsletters.models import (
     Subscriber,
     SubscriberStatus,
 )
-from tests.factories import make_draft_issue, make_issue, make_scheduled_issue, make_section
+from tests.factories import (
+    make_confirmed_subscribers,
+    make_draft_issue,
+    make_issue,
+    make_scheduled_issue,
+    make_section,
+)
+from tests.newsletters.helpers import FAST, statuses
 from tests.newsletters.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.django_db
-
-FAST = {"retry_delay": timedelta(milliseconds=20), "poll_interval": 0.02}
-
-
-def make_subscribers(count, start=0, **kwargs):
-    now = timezone.now()
-    fields = {
-        "status": SubscriberStatus.CONFIRMED,
-        "consent_given_at": now,
-        "confirmed_at": now,
-        **kwargs,
-    }
-    return Subscriber.objects.bulk_create(
-        Subscriber(email=f"reader{start + n}@example.net", **fields) for n in range(count)
-    )
 
 
 @pytest.fixture
@@ -60,10 +50,6 @@ def sink(settings):
         for name, value in sink.settings().items():
             setattr(settings, name, value)
         yield sink
-
-
-def statuses(send):
-    return {status: n for status, n in send.counts().items() if n}
 
 
 class CountingConnections:
@@ -87,7 +73,7 @@ class CountingConnections:
 
 
 def test_a_send_to_500_subscribers_delivers_exactly_500_messages(issue, sink):
-    subscribers = make_subscribers(500)
+    subscribers = make_confirmed_subscribers(500)
     send = start_send(issue)
     assert send.recipient_count == 500
     assert sink.handler.count == 0  # Starting a send mails nothing.
@@ -111,7 +97,7 @@ def test_a_send_to_500_subscribers_delivers_exactly_500_messages(issue, sink):
 
 
 def test_a_worker_that_fails_part_way_gives_its_claims_back(issue, sink):
-    make_subscribers(60)
+    make_confirmed_subscribers(60)
     send = start_send(issue)
 
     class Crash(Exception):
@@ -143,7 +129,7 @@ def test_a_dead_workers_claims_are_taken_over_at_once(issue, sink):
     the next worker takes the batch over without waiting. (The test lets the
     lock go as the system does when a process dies; tests/newsletters/
     test_sending_processes.py kills real processes.)"""
-    make_subscribers(60)
+    make_confirmed_subscribers(60)
     send = start_send(issue)
     dead = Worker(batch_size=40, **FAST)
     dead.register()
@@ -165,7 +151,7 @@ def test_a_dead_workers_claims_are_taken_over_at_once(issue, sink):
 
 
 def test_a_live_workers_claims_are_never_taken(issue, sink, monkeypatch):
-    make_subscribers(30)
+    make_confirmed_subscribers(30)
     send = start_send(issue)
     slow = Worker(batch_size=10, **FAST)
     slow.register()
@@ -199,7 +185,7 @@ def test_a_worker_killed_between_acceptance_and_record_repeats_one_message_with_
 ):
     """The documented window: the message the server accepted just before
     the worker died is sent again, once, with the same Message-ID."""
-    make_subscribers(30)
+    make_confirmed_subscribers(30)
     send = start_send(issue)
     real_mark_sent = Worker.mark_sent
     calls = []
@@ -226,7 +212,7 @@ def test_a_worker_killed_between_acceptance_and_record_repeats_one_message_with_
 
 
 def test_refused_recipients_fail_and_a_dropped_connection_is_retried(issue, sink):
-    subscribers = make_subscribers(30)
+    subscribers = make_confirmed_subscribers(30)
     refused = {subscribers[3].email, subscribers[17].email, subscribers[29].email}
     sink.handler.refuse = refused
     sink.handler.drop_at = 10  # The server hangs up during the tenth message, once.
@@ -250,7 +236,7 @@ def test_refused_recipients_fail_and_a_dropped_connection_is_retried(issue, sink
 
 
 def test_temporary_refusals_are_retried_then_failed(issue, sink):
-    subscribers = make_subscribers(3)
+    subscribers = make_confirmed_subscribers(3)
     handler = sink.handler
 
     async def always_busy(server, session, envelope, address, rcpt_options):
@@ -272,7 +258,7 @@ def test_temporary_refusals_are_retried_then_failed(issue, sink):
 
 
 def test_a_subscriber_who_unsubscribes_during_the_send_is_skipped(issue, sink):
-    subscribers = make_subscribers(20)
+    subscribers = make_confirmed_subscribers(20)
     leaving = subscribers[15]
     send = start_send(issue)
 
@@ -291,7 +277,7 @@ def test_a_subscriber_who_unsubscribes_during_the_send_is_skipped(issue, sink):
 
 
 def test_an_erased_subscriber_is_skipped(issue, sink):
-    subscribers = make_subscribers(3)
+    subscribers = make_confirmed_subscribers(3)
     send = start_send(issue)
     subscribers[1].delete()
     Worker(**FAST).run()
@@ -299,7 +285,7 @@ def test_an_erased_subscriber_is_skipped(issue, sink):
 
 
 def test_deliveries_of_an_unpublished_issue_wait(issue, sink):
-    make_subscribers(3)
+    make_confirmed_subscribers(3)
     send = start_send(issue)
     issue.status = "draft"
     issue.save()
@@ -317,7 +303,7 @@ def test_two_concurrent_workers_never_send_a_message_twice(sink):
         pytest.skip("Concurrent workers need PostgreSQL's SKIP LOCKED; SQLite runs one worker.")
     issue = make_issue()
     make_section(issue)
-    make_subscribers(400)
+    make_confirmed_subscribers(400)
     send = start_send(issue)
     sent_by = Counter()
     errors = []
@@ -349,7 +335,7 @@ def test_two_concurrent_workers_never_send_a_message_twice(sink):
 
 
 def test_only_a_published_issue_can_be_sent():
-    make_subscribers(2)
+    make_confirmed_subscribers(2)
     for unpublished in (make_draft_issue(), make_scheduled_issue()):
         with pytest.raises(SendRefused):
             start_send(unpublished)
@@ -358,16 +344,16 @@ def test_only_a_published_issue_can_be_sent():
 
 
 def test_starting_a_send_queues_confirmed_subscribers_only(issue):
-    make_subscribers(4)
-    make_subscribers(2, start=10, status=SubscriberStatus.PENDING, confirmed_at=None)
-    make_subscribers(1, start=20, status=SubscriberStatus.UNSUBSCRIBED)
+    make_confirmed_subscribers(4)
+    make_confirmed_subscribers(2, start=10, status=SubscriberStatus.PENDING, confirmed_at=None)
+    make_confirmed_subscribers(1, start=20, status=SubscriberStatus.UNSUBSCRIBED)
     send = start_send(issue)
     assert send.recipient_count == 4
     assert statuses(send) == {"pending": 4}
 
 
 def test_the_database_refuses_a_second_live_delivery_to_one_person(issue):
-    make_subscribers(1)
+    make_confirmed_subscribers(1)
     send = start_send(issue)
     delivery = send.deliveries.get()
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -378,7 +364,7 @@ def test_the_database_refuses_a_second_live_delivery_to_one_person(issue):
 
 
 def test_send_issue_refuses_a_second_send_and_resends_only_to_those_missing(issue, sink):
-    subscribers = make_subscribers(5)
+    subscribers = make_confirmed_subscribers(5)
     out = StringIO()
     call_command("send_issue", issue.slug, "--yes", stdout=out)
     assert "Queued" in out.getvalue()
@@ -389,7 +375,7 @@ def test_send_issue_refuses_a_second_send_and_resends_only_to_those_missing(issu
         call_command("send_issue", issue.slug, "--yes")
     assert IssueSend.objects.count() == 1
 
-    newcomer = make_subscribers(1, start=100)[0]
+    newcomer = make_confirmed_subscribers(1, start=100)[0]
     sink.handler.refuse = set()
     call_command("send_issue", issue.slug, "--yes", "--resend-missing", stdout=StringIO())
     resend = IssueSend.objects.get(is_resend=True)
@@ -412,7 +398,7 @@ def test_send_issue_refuses_a_draft():
 
 
 def test_send_deliveries_command_sends_the_queue(issue, sink):
-    make_subscribers(12)
+    make_confirmed_subscribers(12)
     send = start_send(issue)
     out, err = StringIO(), StringIO()
     call_command("send_deliveries", "--batch-size", "5", stdout=out, stderr=err)
@@ -422,7 +408,7 @@ def test_send_deliveries_command_sends_the_queue(issue, sink):
 
 
 def test_a_looping_worker_picks_up_sends_started_while_it_waits(issue, sink, monkeypatch):
-    make_subscribers(3)
+    make_confirmed_subscribers(3)
     start_send(issue)
     later = make_issue(title="Autumn 2022")
     make_section(later)
@@ -447,7 +433,7 @@ def test_a_looping_worker_picks_up_sends_started_while_it_waits(issue, sink, mon
 
 def test_the_worker_writes_once_per_message_and_reads_per_batch(issue, sink):
     def queries_to_send(count, start):
-        make_subscribers(count, start=start)
+        make_confirmed_subscribers(count, start=start)
         later = make_issue()
         make_section(later)
         start_send(later)
@@ -462,8 +448,8 @@ def test_the_worker_writes_once_per_message_and_reads_per_batch(issue, sink):
 
 
 def test_an_unusable_address_fails_its_delivery_and_not_the_worker(issue, sink):
-    make_subscribers(2)
-    broken = make_subscribers(1, start=50)[0]
+    make_confirmed_subscribers(2)
+    broken = make_confirmed_subscribers(1, start=50)[0]
     # Past the ORM, which would turn the line break into a space.
     with connection.cursor() as cursor:
         cursor.execute(

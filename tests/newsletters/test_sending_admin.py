@@ -9,27 +9,18 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from newsletters.admin.sends import SendTestForm
 from newsletters.mail.send_queue import start_send
-from newsletters.models import Delivery, DeliveryStatus, IssueSend, Subscriber, SubscriberStatus
-from tests.factories import make_draft_issue, make_issue, make_section
+from newsletters.models import Delivery, DeliveryStatus, IssueSend, Subscriber
+from tests.factories import (
+    make_confirmed_subscribers,
+    make_draft_issue,
+    make_issue,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def make_subscribers(count, start=0):
-    now = timezone.now()
-    return Subscriber.objects.bulk_create(
-        Subscriber(
-            email=f"reader{start + n}@example.net",
-            status=SubscriberStatus.CONFIRMED,
-            consent_given_at=now,
-            confirmed_at=now,
-        )
-        for n in range(count)
-    )
 
 
 @pytest.fixture
@@ -61,7 +52,7 @@ def url(name, *args):
 
 
 def test_send_page_shows_previews_and_the_recipient_count(staff_client, issue):
-    make_subscribers(7)
+    make_confirmed_subscribers(7)
     response = staff_client.get(url("send_issue", issue.pk))
     assert response.status_code == 200
     page = response.content.decode()
@@ -129,7 +120,7 @@ def test_the_test_send_needs_post_and_a_csrf_token(staff_client, issue):
 
 
 def test_confirming_queues_the_send_and_get_changes_nothing(staff_client, issue):
-    make_subscribers(4)
+    make_confirmed_subscribers(4)
     page = staff_client.get(url("send_confirm", issue.pk))
     assert page.status_code == 200
     assert "to 4 confirmed subscribers?" in page.content.decode()
@@ -145,7 +136,7 @@ def test_confirming_queues_the_send_and_get_changes_nothing(staff_client, issue)
 
 
 def test_a_second_confirmation_is_a_resend_to_those_missing(staff_client, issue):
-    subscribers = make_subscribers(3)
+    subscribers = make_confirmed_subscribers(3)
     first = start_send(issue)
     first.deliveries.filter(subscriber=subscribers[0]).update(status=DeliveryStatus.FAILED)
     first.deliveries.exclude(subscriber=subscribers[0]).update(status=DeliveryStatus.SENT)
@@ -157,7 +148,7 @@ def test_a_second_confirmation_is_a_resend_to_those_missing(staff_client, issue)
 
 
 def test_editors_cannot_start_a_send(editor_client, issue):
-    make_subscribers(2)
+    make_confirmed_subscribers(2)
     assert editor_client.get(url("send_issue", issue.pk)).status_code == 200
     assert editor_client.get(url("send_confirm", issue.pk)).status_code == 403
     assert editor_client.post(url("send_confirm", issue.pk)).status_code == 403
@@ -167,7 +158,7 @@ def test_editors_cannot_start_a_send(editor_client, issue):
 def test_a_draft_cannot_be_sent_from_the_admin(staff_client):
     draft = make_draft_issue()
     make_section(draft)
-    make_subscribers(2)
+    make_confirmed_subscribers(2)
     page = staff_client.get(url("send_issue", draft.pk)).content.decode()
     assert "Only a published issue can be sent." in page
     response = staff_client.post(url("send_confirm", draft.pk))
@@ -187,7 +178,9 @@ def test_sends_list_shows_counts_and_progress_in_fixed_queries(staff_client):
     def add_send(sent, failed, pending):
         issue = make_issue()
         make_section(issue)
-        subscribers = make_subscribers(sent + failed + pending, start=Subscriber.objects.count())
+        subscribers = make_confirmed_subscribers(
+            sent + failed + pending, start=Subscriber.objects.count()
+        )
         send = start_send(issue)
         for subscriber in subscribers[:sent]:
             send.deliveries.filter(subscriber=subscriber).update(status=DeliveryStatus.SENT)
@@ -212,7 +205,7 @@ def test_sends_list_shows_counts_and_progress_in_fixed_queries(staff_client):
 
 
 def test_a_send_page_lists_its_failures_with_reasons(staff_client, issue):
-    subscribers = make_subscribers(3)
+    subscribers = make_confirmed_subscribers(3)
     send = start_send(issue)
     send.deliveries.filter(subscriber=subscribers[1]).update(
         status=DeliveryStatus.FAILED, last_error="550 5.1.1 Recipient address rejected"
@@ -237,7 +230,7 @@ def test_the_choose_page_lists_published_issues(staff_client, issue):
 
 
 def test_the_failures_link_filters_the_deliveries(staff_client, issue):
-    subscribers = make_subscribers(3)
+    subscribers = make_confirmed_subscribers(3)
     send = start_send(issue)
     send.deliveries.filter(subscriber=subscribers[2]).update(
         status=DeliveryStatus.FAILED, last_error="550 no such user"

@@ -20,9 +20,9 @@ from django.utils import timezone
 from newsletters.mail.send_queue import start_send
 from newsletters.mail.worker import Worker
 from newsletters.models import DeliveryStatus, SendWorker
-from tests.factories import make_issue, make_section
+from tests.factories import make_confirmed_subscribers, make_issue, make_section
+from tests.newsletters.helpers import FAST, statuses
 from tests.newsletters.smtp_sink import SinkHandler, free_port
-from tests.newsletters.test_sending import FAST, make_subscribers, statuses
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def assert_each_got_one(server, count):
 
 
 def test_an_outage_keeps_the_deliveries_and_staff_see_it(issue, mail_server, publisher_client):
-    make_subscribers(20)
+    make_confirmed_subscribers(20)
     send = start_send(issue)
     lines = []
     seen = {}
@@ -123,7 +123,7 @@ def test_an_outage_keeps_the_deliveries_and_staff_see_it(issue, mail_server, pub
 
 
 def test_the_wait_grows_while_the_server_stays_down(issue, mail_server):
-    make_subscribers(3)
+    make_confirmed_subscribers(3)
     start_send(issue)
     delays = []
     worker = Worker(
@@ -147,7 +147,7 @@ def test_the_wait_grows_while_the_server_stays_down(issue, mail_server):
 
 
 def test_a_server_that_goes_away_mid_batch_costs_no_attempt(issue, mail_server):
-    make_subscribers(30)
+    make_confirmed_subscribers(30)
     send = start_send(issue)
     mail_server.switch_on()
     seen = {}
@@ -192,7 +192,7 @@ def test_a_server_that_turns_everyone_away_is_an_outage_not_a_refusal(issue, set
     server = MailServer(settings, handler=TurningAway())
     server.switch_on()
     try:
-        make_subscribers(5)
+        make_confirmed_subscribers(5)
         send = start_send(issue)
         tries = []
 
@@ -211,7 +211,7 @@ def test_a_server_that_turns_everyone_away_is_an_outage_not_a_refusal(issue, set
 
 
 def test_send_deliveries_reports_the_outage_and_can_give_up(issue, mail_server):
-    make_subscribers(3)
+    make_confirmed_subscribers(3)
     send = start_send(issue)
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError, match=r"has not answered since .*: the worker stops"):
@@ -247,7 +247,7 @@ def test_send_deliveries_refuses_unusable_options(option, value, message):
 
 
 def test_the_sends_list_says_when_no_worker_runs(issue, publisher_client):
-    make_subscribers(2)
+    make_confirmed_subscribers(2)
     start_send(issue)
     page = publisher_client.get(reverse("admin:newsletters_issuesend_changelist"))
     assert "No send worker is running" in page.content.decode()

@@ -30,30 +30,11 @@ from newsletters.models import (
     Subscriber,
     SubscriberStatus,
 )
+from tests.newsletters.helpers import signup_form_data, started
 from tests.smtp import body_text
 
 SUBSCRIBE_URL = "/subscribe/"
 THANKS_URL = "/subscribe/thanks/"
-
-
-def started(seconds_ago=60):
-    return signing.dumps(time.time() - seconds_ago, salt=STARTED_SALT)
-
-
-def form_data(**overrides):
-    data = {
-        "email": "ana@example.org",
-        "name": "Ana Lima",
-        "organization": "Small Firms Association",
-        "economy": "",
-        "economy_other": "",
-        "language": "en",
-        "consent": "on",
-        "website": "",
-        "started": started(),
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def urls_in(text):
@@ -91,7 +72,9 @@ def _roomy_rate_limits(settings):
 
 @pytest.mark.django_db
 def test_sign_up_confirm_and_unsubscribe_through_a_real_mail_server(client, smtp_server):
-    response = client.post(SUBSCRIBE_URL, form_data(email="  Ana.Lima@Example.ORG ", language="fr"))
+    response = client.post(
+        SUBSCRIBE_URL, signup_form_data(email="  Ana.Lima@Example.ORG ", language="fr")
+    )
 
     assert response.status_code == 302
     assert response["Location"] == THANKS_URL
@@ -166,7 +149,7 @@ def test_mail_server_failure_still_shows_the_same_page(client, settings):
     settings.EMAIL_PORT = 9  # Nothing listens on the discard port.
     settings.EMAIL_TIMEOUT = 2
 
-    response = client.post(SUBSCRIBE_URL, form_data())
+    response = client.post(SUBSCRIBE_URL, signup_form_data())
 
     assert response.status_code == 302
     assert response["Location"] == THANKS_URL
@@ -405,7 +388,7 @@ def test_unsubscribed_person_can_sign_up_again_with_double_opt_in(
     )
     old_consent = subscriber.consent_given_at
 
-    response = client.post(SUBSCRIBE_URL, form_data(email="back@example.org"))
+    response = client.post(SUBSCRIBE_URL, signup_form_data(email="back@example.org"))
 
     assert response["Location"] == THANKS_URL
     subscriber.refresh_from_db()
@@ -440,7 +423,7 @@ def test_sign_up_answers_identically_for_new_pending_and_confirmed_addresses(
 
     answers = []
     for email in ("new@example.org", "pending@example.org", "confirmed@example.org"):
-        response = client.post(SUBSCRIBE_URL, form_data(email=email, name="Someone Else"))
+        response = client.post(SUBSCRIBE_URL, signup_form_data(email=email, name="Someone Else"))
         page = client.get(response["Location"])
         answers.append((response.status_code, response["Location"], response.content))
         answers.append((page.status_code, page.content))
@@ -471,7 +454,7 @@ def test_sign_up_answers_identically_for_new_pending_and_confirmed_addresses(
 def test_robots_filling_the_honeypot_see_the_thanks_page_and_nothing_happens(
     client, send_queued_emails
 ):
-    response = client.post(SUBSCRIBE_URL, form_data(website="http://spam.example"))
+    response = client.post(SUBSCRIBE_URL, signup_form_data(website="http://spam.example"))
 
     assert response.status_code == 302
     assert response["Location"] == THANKS_URL
@@ -531,7 +514,9 @@ def fields_in(response):
 def test_a_form_sent_too_fast_or_with_an_unusable_start_comes_back_to_send_again(
     client, send_queued_emails, started_token, message
 ):
-    data = form_data(email="autofill@example.org", name="Quick Reader", started=started_token())
+    data = signup_form_data(
+        email="autofill@example.org", name="Quick Reader", started=started_token()
+    )
 
     response = client.post(SUBSCRIBE_URL, data)
 
@@ -569,7 +554,7 @@ def test_a_form_sent_too_fast_or_with_an_unusable_start_comes_back_to_send_again
 
 @pytest.mark.django_db
 def test_a_returned_form_still_carries_a_signed_start_time(client):
-    response = client.post(SUBSCRIBE_URL, form_data(started=started(seconds_ago=0)))
+    response = client.post(SUBSCRIBE_URL, signup_form_data(started=started(seconds_ago=0)))
     returned = fields_in(response)
 
     # A start time changed by hand is caught again, not trusted.
@@ -583,7 +568,9 @@ def test_a_returned_form_still_carries_a_signed_start_time(client):
 
 @pytest.mark.django_db
 def test_a_too_fast_form_with_mistakes_shows_the_mistakes(client):
-    response = client.post(SUBSCRIBE_URL, form_data(started=started(seconds_ago=0), consent=None))
+    response = client.post(
+        SUBSCRIBE_URL, signup_form_data(started=started(seconds_ago=0), consent=None)
+    )
 
     assert response.status_code == 200
     assert b"Please correct the problems below." in response.content
@@ -595,10 +582,10 @@ def test_a_too_fast_form_with_mistakes_shows_the_mistakes(client):
 def test_sign_ups_are_limited_per_client_address(client, settings, send_queued_emails):
     settings.NEWSLETTER_SIGNUP_RATE_LIMITS = {"ip": (3, 600), "ip_email": (100, 600)}
     for n in range(3):
-        response = client.post(SUBSCRIBE_URL, form_data(email=f"p{n}@example.org"))
+        response = client.post(SUBSCRIBE_URL, signup_form_data(email=f"p{n}@example.org"))
         assert response.status_code == 302
 
-    response = client.post(SUBSCRIBE_URL, form_data(email="p4@example.org"))
+    response = client.post(SUBSCRIBE_URL, signup_form_data(email="p4@example.org"))
 
     assert response.status_code == 429
     assert response["Retry-After"] == "600"
@@ -607,7 +594,7 @@ def test_sign_ups_are_limited_per_client_address(client, settings, send_queued_e
     assert len(mail.outbox) == 3
     # Another client address is not affected.
     response = client.post(
-        SUBSCRIBE_URL, form_data(email="p5@example.org"), REMOTE_ADDR="192.0.2.7"
+        SUBSCRIBE_URL, signup_form_data(email="p5@example.org"), REMOTE_ADDR="192.0.2.7"
     )
     assert response.status_code == 302
 
@@ -626,12 +613,14 @@ def test_one_client_can_neither_mail_bomb_an_address_nor_lock_its_owner_out(
         "vIctim@example.org",
     ]
     for email in variants:
-        response = client.post(SUBSCRIBE_URL, form_data(email=email, name="Not Me"), **attacker)
+        response = client.post(
+            SUBSCRIBE_URL, signup_form_data(email=email, name="Not Me"), **attacker
+        )
         assert response.status_code == 302
 
     # Case variants are one address: this client has had its five.
     for url, data in [
-        (SUBSCRIBE_URL, form_data(email="VicTim@example.org")),
+        (SUBSCRIBE_URL, signup_form_data(email="VicTim@example.org")),
         ("/subscribe/new-link/", {"email": "victim@EXAMPLE.org"}),
     ]:
         response = client.post(url, data, **attacker)
@@ -639,7 +628,7 @@ def test_one_client_can_neither_mail_bomb_an_address_nor_lock_its_owner_out(
 
     # The owner, from elsewhere, is answered as anyone is.
     owner = {"REMOTE_ADDR": "198.51.100.20"}
-    response = client.post(SUBSCRIBE_URL, form_data(email="victim@example.org"), **owner)
+    response = client.post(SUBSCRIBE_URL, signup_form_data(email="victim@example.org"), **owner)
     assert (response.status_code, response["Location"]) == (302, THANKS_URL)
     response = client.post("/subscribe/new-link/", {"email": "victim@example.org"}, **owner)
     assert (response.status_code, response["Location"]) == (302, THANKS_URL)
@@ -693,7 +682,7 @@ def message_of(outbox_message):
 def test_bad_input_is_explained_and_sends_nothing(
     client, send_queued_emails, overrides, field, message
 ):
-    response = client.post(SUBSCRIBE_URL, form_data(**overrides))
+    response = client.post(SUBSCRIBE_URL, signup_form_data(**overrides))
 
     if field is None:
         # Surrounding whitespace, a trailing line break included, is trimmed.
@@ -715,9 +704,10 @@ def test_bad_input_is_explained_and_sends_nothing(
 def test_economy_is_chosen_from_the_members_or_named(client):
     economy = MemberEconomy.objects.create(name="Chile", sort_name="Chile")
 
-    client.post(SUBSCRIBE_URL, form_data(email="a@example.org", economy=str(economy.pk)))
+    client.post(SUBSCRIBE_URL, signup_form_data(email="a@example.org", economy=str(economy.pk)))
     client.post(
-        SUBSCRIBE_URL, form_data(email="b@example.org", economy="other", economy_other="Atlantis")
+        SUBSCRIBE_URL,
+        signup_form_data(email="b@example.org", economy="other", economy_other="Atlantis"),
     )
 
     a, b = Subscriber.objects.order_by("email")
@@ -729,7 +719,7 @@ def test_economy_is_chosen_from_the_members_or_named(client):
 def test_forged_csrf_is_refused_without_email(send_queued_emails):
     browser = Client(enforce_csrf_checks=True)
 
-    response = browser.post(SUBSCRIBE_URL, form_data())
+    response = browser.post(SUBSCRIBE_URL, signup_form_data())
     new_link = browser.post("/subscribe/new-link/", {"email": "ana@example.org"})
 
     assert response.status_code == 403
@@ -770,7 +760,9 @@ FIELDS = ["email", "name", "organization", "economy", "economy_other", "language
 def test_arbitrary_text_in_any_field_never_causes_a_server_error(client, settings, values):
     settings.NEWSLETTER_SIGNUP_MIN_SECONDS = 0
     # None keeps the valid value, so some examples get through to the database.
-    data = form_data(**{field: value for field, value in values.items() if value is not None})
+    data = signup_form_data(
+        **{field: value for field, value in values.items() if value is not None}
+    )
 
     response = client.post(SUBSCRIBE_URL, data)
 
@@ -793,7 +785,7 @@ def test_simultaneous_sign_ups_for_one_address_make_one_subscriber(send_queued_e
         try:
             browser = Client(REMOTE_ADDR=f"192.0.2.{n}")
             barrier.wait(timeout=10)
-            response = browser.post(SUBSCRIBE_URL, form_data(email="Race@Example.org"))
+            response = browser.post(SUBSCRIBE_URL, signup_form_data(email="Race@Example.org"))
             results.append(response.status_code)
         except Exception as error:  # Reported below, with the thread's error.
             errors.append(error)
@@ -828,7 +820,7 @@ def test_sign_up_is_case_insensitive_about_the_address():
 def test_confirmation_email_is_in_the_subscribers_language_with_a_7_day_notice(
     client, send_queued_emails
 ):
-    client.post(SUBSCRIBE_URL, form_data(language="es"))
+    client.post(SUBSCRIBE_URL, signup_form_data(language="es"))
 
     send_queued_emails()
     [message] = mail.outbox
@@ -864,8 +856,8 @@ def test_every_subscription_page_has_one_heading_and_no_inline_code(client, make
     expired = old_token(links.make_confirmation_token(subscriber), links.CONFIRMATION_SALT, days=30)
     pages = [
         client.get(SUBSCRIBE_URL),
-        client.post(SUBSCRIBE_URL, form_data(email="")),
-        client.post(SUBSCRIBE_URL, form_data(started=started(seconds_ago=0))),
+        client.post(SUBSCRIBE_URL, signup_form_data(email="")),
+        client.post(SUBSCRIBE_URL, signup_form_data(started=started(seconds_ago=0))),
         client.get(THANKS_URL),
         client.get("/subscribe/new-link/"),
         client.get(f"/subscribe/confirm/{expired}/"),
