@@ -11,6 +11,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
+import jinja2
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -107,7 +108,12 @@ TEMPLATES = [
         # Only the issue page's article: see msme_portal/jinja2.py.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "msme_portal.jinja2.environment"},
+        "OPTIONS": {
+            "environment": "msme_portal.jinja2.environment",
+            # In development, as in the tests, a misspelt variable fails the
+            # page instead of printing nothing; production stays lenient.
+            "undefined": jinja2.StrictUndefined if DEBUG else jinja2.Undefined,
+        },
     },
 ]
 
