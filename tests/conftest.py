@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite."""
 
+import os
 import shutil
 
 import pytest
@@ -7,6 +8,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.urls import reverse
+
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True)
@@ -118,3 +121,25 @@ def pytest_collection_modifyitems(items):
 
 def pytest_report_header(config):
     return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+# Playwright drives Debian's Chromium (the browser and deployment tests).
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM_PATH):
+        raise RuntimeError(
+            f"Chromium not found at {CHROMIUM_PATH}; `make test` installs it with apt-get."
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM_PATH,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }

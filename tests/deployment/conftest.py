@@ -22,14 +22,8 @@ from aiosmtpd.controller import Controller
 
 from tests import processes
 from tests.deployment import services
+from tests.deployment.services import EDITOR, PASSWORD, PUBLIC_MAX_AGE, PUBLISHER
 from tests.smtp import CollectingHandler, SMTPServer
-
-PASSWORD = "a-long-test-password-" + secrets.token_hex(4)
-PUBLISHER = "publisher"
-EDITOR = "editor"
-ISSUE_SLUG = "summer-2022"
-# Low so that the freshness window can be waited out in a test.
-PUBLIC_MAX_AGE = 2
 
 CREATE_STAFF = f"""
 from django.contrib.auth.models import Group, User

@@ -31,6 +31,15 @@ PGBIN = Path("/usr/lib/postgresql/15/bin")
 # a client reaching gunicorn from 127.0.0.1 directly is not mistaken for it.
 PROXY_ADDRESS = "127.0.0.2"
 
+# The staff accounts the site fixture creates, one in each group, and the
+# demo issue.
+PASSWORD = "a-long-test-password-" + secrets.token_hex(4)
+PUBLISHER = "publisher"
+EDITOR = "editor"
+ISSUE_SLUG = "summer-2022"
+# The public pages' max-age: low so that the freshness window can be waited out in a test.
+PUBLIC_MAX_AGE = 2
+
 
 def free_port(host="127.0.0.1"):
     with socket.socket() as sock:

@@ -4,7 +4,7 @@ limits hit the client that earned them, and nobody else."""
 import re
 import time
 
-from tests.deployment.conftest import EDITOR, PASSWORD
+from tests.deployment.services import EDITOR, PASSWORD
 
 LOGIN = "/admin/login/"
 

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from tests.deployment import services
-from tests.deployment.conftest import ISSUE_SLUG, PASSWORD, PUBLIC_MAX_AGE, PUBLISHER
+from tests.deployment.services import ISSUE_SLUG, PASSWORD, PUBLIC_MAX_AGE, PUBLISHER
 
 ISSUE_LINK = f'href="/issues/{ISSUE_SLUG}/"'
 REQUESTS = 60

@@ -5,8 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import browser_type_launch_args  # noqa: F401  (Debian's Chromium)
-from tests.deployment.conftest import ISSUE_SLUG, PASSWORD, PUBLISHER
+from tests.deployment.services import ISSUE_SLUG, PASSWORD, PUBLISHER
 
 READERS = [f"reader{n}@example.org" for n in range(5)]
 
