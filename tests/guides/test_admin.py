@@ -1,24 +1,12 @@
 """Admin for the guides and their topics."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
 from guides.models import Audience, Guide, Topic
+from tests.factories import make_guide
 
 pytestmark = pytest.mark.django_db
-
-
-def make_guide(topic, n, **kwargs):
-    defaults = {
-        "title": f"Guide {n:02d}",
-        "audience": Audience.MSMES,
-        "topic": topic,
-        "url": f"https://www.trade4msmes.org/guides/{n}",
-        "added_on": date(2022, 6, 1),
-    }
-    return Guide.objects.create(**{**defaults, **kwargs})
 
 
 def results(response):
@@ -31,8 +19,8 @@ def test_guides_are_listed_filtered_and_searched_in_few_queries(
     finance = Topic.objects.create(name="Access to finance", slug="access-to-finance")
     ecommerce = Topic.objects.create(name="E-commerce", slug="e-commerce")
     for n in range(12):
-        make_guide(finance if n % 2 else ecommerce, n)
-    policy = make_guide(finance, 99, title="Trade facilitation", audience=Audience.POLICYMAKERS)
+        make_guide(topic=finance if n % 2 else ecommerce)
+    policy = make_guide(topic=finance, title="Trade facilitation", audience=Audience.POLICYMAKERS)
     url = reverse("admin:guides_guide_changelist")
     with django_assert_max_num_queries(10):
         response = editor_client.get(url)
@@ -45,14 +33,14 @@ def test_guides_are_listed_filtered_and_searched_in_few_queries(
 def test_topics_show_how_many_guides_they_hold(editor_client):
     topic = Topic.objects.create(name="Access to finance", slug="access-to-finance")
     for n in range(3):
-        make_guide(topic, n)
+        make_guide(topic=topic)
     response = editor_client.get(reverse("admin:guides_topic_changelist"))
     assert results(response)[0].guide_count == 3
 
 
 def test_a_duplicate_guide_for_the_same_audience_is_a_form_error(editor_client):
     topic = Topic.objects.create(name="Access to finance", slug="access-to-finance")
-    make_guide(topic, 1, title="Finding finance")
+    make_guide(topic=topic, title="Finding finance")
     response = editor_client.post(
         reverse("admin:guides_guide_add"),
         {
@@ -82,7 +70,7 @@ def test_a_duplicate_topic_slug_is_a_form_error(editor_client):
 
 def test_editors_cannot_delete_guides(editor_client):
     topic = Topic.objects.create(name="Access to finance", slug="access-to-finance")
-    guide = make_guide(topic, 1)
+    guide = make_guide(topic=topic)
     response = editor_client.post(reverse("admin:guides_guide_delete", args=[guide.pk]))
     assert response.status_code == 403
     assert Guide.objects.filter(pk=guide.pk).exists()

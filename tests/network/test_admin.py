@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from network.models import GroupOfficer, MemberEconomy, NetworkOrganization, OfficerRole
+from tests.factories import make_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -74,29 +75,24 @@ def test_organizations_are_listed_in_display_order_and_filter_by_kind(editor_cli
     assert results(editor_client.get(url, {"q": "IDB"})) == [bank]
 
 
-def make_officer(economy, **kwargs):
-    defaults = {
-        "name": "H.E. Mr José Luis Cancela",
-        "role": OfficerRole.COORDINATOR,
-        "economy": economy,
-        "term_start": date(2017, 12, 1),
-    }
-    return GroupOfficer.objects.create(**{**defaults, **kwargs})
-
-
 def test_officers_filter_by_office_and_list_in_few_queries(
     editor_client, register, django_assert_max_num_queries
 ):
-    current = make_officer(register["uruguay"])
+    current = make_officer(economy=register["uruguay"])
     former = make_officer(
-        register["gambia"],
+        economy=register["gambia"],
         name="Former chair",
         role=OfficerRole.CHAIR,
         term_start=date(2018, 1, 1),
         term_end=date(2020, 1, 1),
     )
     for n in range(10):
-        make_officer(register["eu"], name=f"Chair {n}", term_end=date(2020, 1, 1))
+        make_officer(
+            economy=register["eu"],
+            name=f"Chair {n}",
+            term_start=date(2017, 12, 1),
+            term_end=date(2020, 1, 1),
+        )
     url = reverse("admin:network_groupofficer_changelist")
     with django_assert_max_num_queries(10):
         response = editor_client.get(url)
@@ -107,8 +103,10 @@ def test_officers_filter_by_office_and_list_in_few_queries(
 
 
 def test_ending_terms_today_leaves_ended_terms_alone(editor_client, register):
-    current = make_officer(register["uruguay"])
-    former = make_officer(register["gambia"], term_end=date(2020, 1, 1))
+    current = make_officer(economy=register["uruguay"])
+    former = make_officer(
+        economy=register["gambia"], term_start=date(2017, 12, 1), term_end=date(2020, 1, 1)
+    )
     editor_client.post(
         reverse("admin:network_groupofficer_changelist"),
         {"action": "end_term_today", "_selected_action": [current.pk, former.pk]},

@@ -18,6 +18,7 @@ from newsletters.models import (
     Section,
     SectionKind,
 )
+from tests.factories import make_draft_issue, make_issue, make_section
 from tests.images import SVG, gif_with_html, image_bytes, png_header_only
 from tests.newsletters.helpers import post_section, section_form_data
 
@@ -25,24 +26,6 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-enough-password-1"
 _counter = itertools.count(1)
-
-
-def make_issue(**kwargs):
-    n = next(_counter)
-    defaults = {"title": f"Issue {n}", "slug": f"issue-{n}", "summary": f"Summary {n}."}
-    return Issue.objects.create(**{**defaults, **kwargs})
-
-
-def make_section(issue, **kwargs):
-    n = next(_counter)
-    defaults = {
-        "issue": issue,
-        "order": n,
-        "title": f"Section {n}",
-        "anchor": f"section-{n}",
-        "body": f"<p>Body of section {n}.</p>",
-    }
-    return Section.objects.create(**{**defaults, **kwargs})
 
 
 def make_user(django_user_model, group=None, **kwargs):
@@ -123,7 +106,7 @@ def test_logged_in_non_staff_users_are_sent_to_the_login_page(client, django_use
 
 
 def test_preview_is_refused_to_anonymous_and_non_staff(client, django_user_model):
-    issue = make_issue()
+    issue = make_draft_issue()
     url = reverse("admin:newsletters_issue_preview", args=[issue.pk])
     assert client.get(url).status_code == 302
     client.force_login(make_user(django_user_model, is_staff=False))
@@ -132,7 +115,7 @@ def test_preview_is_refused_to_anonymous_and_non_staff(client, django_user_model
 
 def test_staff_without_view_permission_cannot_preview(client, django_user_model):
     client.force_login(make_user(django_user_model))
-    issue = make_issue()
+    issue = make_draft_issue()
     response = client.get(reverse("admin:newsletters_issue_preview", args=[issue.pk]))
     assert response.status_code == 403
 
@@ -157,7 +140,7 @@ def test_the_staff_groups_hold_the_expected_permissions():
 
 
 def test_an_editor_is_not_offered_publishing_and_cannot_post_it(editor_client):
-    issue = make_issue()
+    issue = make_draft_issue()
     make_section(issue)
     response = editor_client.get(changelist_url())
     action_form = response.context["action_form"]
@@ -174,7 +157,7 @@ def test_an_editor_is_not_offered_publishing_and_cannot_post_it(editor_client):
 
 
 def test_an_editor_cannot_publish_through_the_form(editor_client):
-    issue = make_issue()
+    issue = make_draft_issue()
     section = make_section(issue)
     url = reverse("admin:newsletters_issue_change", args=[issue.pk])
     response = editor_client.get(url)
@@ -209,7 +192,7 @@ def test_an_editor_cannot_publish_through_the_form(editor_client):
 
 
 def test_a_publisher_publishes_an_issue_with_sections(publisher_client):
-    issue = make_issue()
+    issue = make_draft_issue()
     make_section(issue)
     before = timezone.now()
     response = run_action(publisher_client, "publish", issue)
@@ -223,7 +206,7 @@ def test_a_publisher_publishes_an_issue_with_sections(publisher_client):
 
 def test_publishing_keeps_a_publication_date_already_set(publisher_client):
     chosen = timezone.now() - timedelta(days=30)
-    issue = make_issue(published_at=chosen)
+    issue = make_draft_issue(published_at=chosen)
     make_section(issue)
     run_action(publisher_client, "publish", issue)
     issue.refresh_from_db()
@@ -231,7 +214,7 @@ def test_publishing_keeps_a_publication_date_already_set(publisher_client):
 
 
 def test_publishing_an_issue_without_sections_is_refused(publisher_client):
-    issue = make_issue(title="Empty issue")
+    issue = make_draft_issue(title="Empty issue")
     response = run_action(publisher_client, "publish", issue)
     assert response.status_code == 200
     assert any(
@@ -242,7 +225,7 @@ def test_publishing_an_issue_without_sections_is_refused(publisher_client):
 
 
 def test_publishing_an_interview_without_questions_is_refused(publisher_client):
-    issue = make_issue()
+    issue = make_draft_issue()
     make_section(
         issue, kind=SectionKind.INTERVIEW, title="Talking trade", interviewee_name="A. Person"
     )
@@ -305,7 +288,7 @@ def test_the_list_filters_by_status_and_year(publisher_client):
         status=IssueStatus.PUBLISHED,
         published_at=timezone.now().replace(year=2021),
     )
-    make_issue(title="Draft issue")
+    make_draft_issue(title="Draft issue")
     response = publisher_client.get(changelist_url(), {"year": "2021"})
     assert list(response.context["cl"].result_list) == [old]
     response = publisher_client.get(changelist_url(), {"status__exact": "draft"})
@@ -318,7 +301,7 @@ def test_the_issue_list_runs_a_fixed_number_of_queries(
     publisher_client, django_assert_max_num_queries
 ):
     for _ in range(12):
-        make_section(make_issue())
+        make_section(make_draft_issue())
     with django_assert_max_num_queries(12):
         response = publisher_client.get(changelist_url())
     assert len(response.context["cl"].result_list) == 12
@@ -328,7 +311,7 @@ def test_the_issue_list_runs_a_fixed_number_of_queries(
 
 
 def test_preview_renders_a_draft_with_the_public_template(editor_client):
-    issue = make_issue(title="Draft in progress")
+    issue = make_draft_issue(title="Draft in progress")
     make_section(issue, title="Secret section", body="<p>Not yet public.</p>")
     assert editor_client.get(issue.get_absolute_url()).status_code == 404
 
@@ -350,7 +333,7 @@ def test_preview_of_an_unknown_issue_is_not_found(editor_client):
 
 
 def test_the_change_list_links_to_the_preview(editor_client):
-    issue = make_issue()
+    issue = make_draft_issue()
     response = editor_client.get(changelist_url())
     assert reverse("admin:newsletters_issue_preview", args=[issue.pk]) in response.content.decode()
 
@@ -359,7 +342,7 @@ def test_the_change_list_links_to_the_preview(editor_client):
 
 
 def test_a_duplicate_slug_is_a_form_error(editor_client):
-    make_issue(slug="summer-2022")
+    make_draft_issue(slug="summer-2022")
     response = editor_client.post(
         reverse("admin:newsletters_issue_add"), issue_form_data(slug="summer-2022")
     )
@@ -381,7 +364,7 @@ def test_a_duplicate_anchor_in_the_sections_inline_is_a_form_error(editor_client
 
 
 def test_the_sections_inline_offers_only_the_issues_own_sections_as_parent(editor_client):
-    issue, other = make_issue(), make_issue()
+    issue, other = make_draft_issue(), make_draft_issue()
     own = make_section(issue, title="Own parent")
     foreign = make_section(other, title="Foreign parent")
     url = reverse("admin:newsletters_issue_change", args=[issue.pk])
@@ -411,7 +394,7 @@ def test_the_sections_inline_offers_only_the_issues_own_sections_as_parent(edito
 
 
 def test_an_image_without_alt_text_is_a_form_error(editor_client):
-    issue = make_issue()
+    issue = make_draft_issue()
     image = SimpleUploadedFile("chart.png", image_bytes("PNG"), content_type="image/png")
     response = post_section(editor_client, section_form_data(issue, image=image))
     assert response.status_code == 200
@@ -421,7 +404,7 @@ def test_an_image_without_alt_text_is_a_form_error(editor_client):
 
 
 def test_a_section_with_an_image_and_alt_text_is_saved(editor_client):
-    issue = make_issue()
+    issue = make_draft_issue()
     image = SimpleUploadedFile("chart.png", image_bytes("PNG"), content_type="image/png")
     response = post_section(
         editor_client, section_form_data(issue, image=image, image_alt="A rising chart")
@@ -444,7 +427,7 @@ def test_a_section_with_an_image_and_alt_text_is_saved(editor_client):
     ],
 )
 def test_hostile_image_uploads_are_form_errors(editor_client, label, data, name):
-    issue = make_issue()
+    issue = make_draft_issue()
     upload = SimpleUploadedFile(name, data, content_type="image/png")
     response = post_section(editor_client, section_form_data(issue, image=upload, image_alt="x"))
     assert response.status_code == 200, label
@@ -454,7 +437,7 @@ def test_hostile_image_uploads_are_form_errors(editor_client, label, data, name)
 
 def test_an_image_over_the_byte_limit_is_a_form_error(editor_client, settings):
     settings.MAX_IMAGE_UPLOAD_BYTES = 1000
-    issue = make_issue()
+    issue = make_draft_issue()
     data = image_bytes("PNG", size=(300, 300), compress_level=0)
     assert len(data) > 1000
     upload = SimpleUploadedFile("big.png", data, content_type="image/png")
@@ -464,7 +447,7 @@ def test_an_image_over_the_byte_limit_is_a_form_error(editor_client, settings):
 
 
 def test_an_interview_needs_an_interviewee(editor_client):
-    issue = make_issue()
+    issue = make_draft_issue()
     response = post_section(editor_client, section_form_data(issue, kind="interview"))
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -472,7 +455,7 @@ def test_an_interview_needs_an_interviewee(editor_client):
 
 
 def test_an_interview_without_questions_is_flagged(editor_client):
-    issue = make_issue()
+    issue = make_draft_issue()
     response = post_section(
         editor_client,
         section_form_data(issue, kind="interview", interviewee_name="A. Person"),
@@ -489,7 +472,7 @@ def test_an_interview_without_questions_is_flagged(editor_client):
 
 
 def test_an_interview_is_saved_with_its_questions(editor_client):
-    issue = make_issue()
+    issue = make_draft_issue()
     data = section_form_data(
         issue,
         kind="interview",
@@ -512,7 +495,7 @@ def test_an_interview_is_saved_with_its_questions(editor_client):
 
 
 def test_a_section_parent_from_another_issue_is_a_form_error(editor_client):
-    issue, other = make_issue(), make_issue()
+    issue, other = make_draft_issue(), make_draft_issue()
     foreign = make_section(other)
     response = post_section(editor_client, section_form_data(issue, parent=foreign.pk))
     assert response.status_code == 200
@@ -590,7 +573,7 @@ def test_two_new_sections_with_the_same_number_are_a_form_error(editor_client):
 
 
 def test_a_new_section_reusing_an_existing_number_is_a_form_error(editor_client):
-    issue = make_issue()
+    issue = make_draft_issue()
     existing = make_section(issue, number=1)
     data = with_sections(
         issue_form_data(title=issue.title, slug=issue.slug, **{"sections-INITIAL_FORMS": "1"}),
@@ -612,7 +595,7 @@ def test_a_new_section_reusing_an_existing_number_is_a_form_error(editor_client)
 
 
 def test_publishing_through_the_form_refuses_an_interview_without_questions(publisher_client):
-    issue = make_issue()
+    issue = make_draft_issue()
     interview = make_section(
         issue, kind=SectionKind.INTERVIEW, title="Voices", interviewee_name="A. Person"
     )
@@ -662,7 +645,7 @@ def test_a_coordinator_message_row_without_signature_is_a_form_error(editor_clie
 
 
 def test_the_change_form_links_to_the_preview(editor_client):
-    issue = make_issue()
+    issue = make_draft_issue()
     response = editor_client.get(reverse("admin:newsletters_issue_change", args=[issue.pk]))
     preview_url = reverse("admin:newsletters_issue_preview", args=[issue.pk])
     assert f'href="{preview_url}"' in response.content.decode()
@@ -696,7 +679,7 @@ def test_every_admin_page_of_the_built_in_issue_renders(publisher_client):
 def test_the_issue_form_runs_a_fixed_number_of_queries(
     publisher_client, django_assert_max_num_queries
 ):
-    issue = make_issue()
+    issue = make_draft_issue()
     for _ in range(25):
         make_section(issue)
     with django_assert_max_num_queries(16):
@@ -706,7 +689,7 @@ def test_the_issue_form_runs_a_fixed_number_of_queries(
 
 
 def test_a_section_row_can_be_shown_with_another_section_of_the_issue(editor_client):
-    issue = make_issue()
+    issue = make_draft_issue()
     article = make_section(issue, title="Article")
     url = reverse("admin:newsletters_issue_change", args=[issue.pk])
     data = with_sections(
@@ -734,7 +717,7 @@ def test_a_section_row_can_be_shown_with_another_section_of_the_issue(editor_cli
 
 
 def test_the_section_form_links_to_its_issues_preview(editor_client):
-    issue = make_issue()
+    issue = make_draft_issue()
     section = make_section(issue, anchor="voices")
     response = editor_client.get(reverse("admin:newsletters_section_change", args=[section.pk]))
     preview_url = reverse("admin:newsletters_issue_preview", args=[issue.pk])

@@ -1,6 +1,5 @@
 """Issues, sections, interviews and meetings: rules, constraints, ordering."""
 
-import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -19,23 +18,10 @@ from newsletters.models import (
     SectionKind,
     SectionLink,
 )
+from tests.factories import make_draft_issue, make_issue, make_section
 from tests.images import image_bytes
 
 pytestmark = pytest.mark.django_db
-
-_counter = itertools.count(1)
-
-
-def make_issue(**kwargs):
-    n = next(_counter)
-    defaults = {"title": f"Issue {n}", "slug": f"issue-{n}", "summary": f"Summary {n}."}
-    return Issue.objects.create(**{**defaults, **kwargs})
-
-
-def make_section(issue, **kwargs):
-    n = next(_counter)
-    defaults = {"issue": issue, "order": n, "title": f"Section {n}", "anchor": f"section-{n}"}
-    return Section.objects.create(**{**defaults, **kwargs})
 
 
 def png_upload(name="picture.png"):
@@ -48,8 +34,8 @@ def png_upload(name="picture.png"):
 def test_only_issues_whose_time_has_come_are_published():
     now = timezone.now()
     public = make_issue(status=IssueStatus.PUBLISHED, published_at=now - timedelta(hours=1))
-    make_issue(status=IssueStatus.DRAFT)
-    make_issue(status=IssueStatus.DRAFT, published_at=now - timedelta(days=1))
+    make_draft_issue()
+    make_draft_issue(published_at=now - timedelta(days=1))
     scheduled = make_issue(status=IssueStatus.PUBLISHED, published_at=now + timedelta(days=2))
 
     assert list(Issue.objects.published()) == [public]
@@ -84,9 +70,9 @@ def test_a_published_issue_needs_a_publication_date():
 
 
 def test_issue_slugs_are_unique():
-    make_issue(slug="summer-2022")
+    make_draft_issue(slug="summer-2022")
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_issue(slug="summer-2022")
+        make_draft_issue(slug="summer-2022")
 
 
 def test_issues_are_listed_newest_publication_first():
@@ -97,7 +83,7 @@ def test_issues_are_listed_newest_publication_first():
 
 
 def test_a_cover_image_needs_a_text_alternative():
-    issue = make_issue()
+    issue = make_draft_issue()
     issue.cover_image = png_upload()
     with pytest.raises(ValidationError) as excinfo:
         issue.full_clean()
@@ -107,7 +93,7 @@ def test_a_cover_image_needs_a_text_alternative():
 
 
 def test_issue_text_and_address():
-    issue = make_issue(title="Summer 2022", slug="summer-2022")
+    issue = make_draft_issue(title="Summer 2022", slug="summer-2022")
     assert str(issue) == "Summer 2022"
     assert issue.get_absolute_url() == "/issues/summer-2022/"
 
@@ -116,7 +102,7 @@ def test_issue_text_and_address():
 
 
 def test_sections_follow_their_explicit_order():
-    issue = make_issue()
+    issue = make_draft_issue()
     third = make_section(issue, order=30)
     first = make_section(issue, order=10)
     second = make_section(issue, order=20)
@@ -127,7 +113,7 @@ def test_sections_follow_their_explicit_order():
 
 
 def test_anchors_are_unique_within_an_issue_only():
-    issue, other = make_issue(), make_issue()
+    issue, other = make_draft_issue(), make_draft_issue()
     make_section(issue, anchor="voices")
     make_section(other, anchor="voices")
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -135,7 +121,7 @@ def test_anchors_are_unique_within_an_issue_only():
 
 
 def test_section_numbers_are_unique_within_an_issue_but_optional():
-    issue = make_issue()
+    issue = make_draft_issue()
     make_section(issue, number=1)
     make_section(issue, number=None)
     make_section(issue, number=None)
@@ -144,7 +130,7 @@ def test_section_numbers_are_unique_within_an_issue_but_optional():
 
 
 def test_duplicate_anchor_is_a_validation_error_not_a_crash():
-    issue = make_issue()
+    issue = make_draft_issue()
     make_section(issue, anchor="voices")
     duplicate = Section(issue=issue, title="Again", anchor="voices")
     with pytest.raises(ValidationError) as excinfo:
@@ -159,7 +145,7 @@ def section_errors(section):
 
 
 def test_images_and_portraits_need_a_text_alternative():
-    issue = make_issue()
+    issue = make_draft_issue()
     section = Section(issue=issue, title="Pictured", anchor="pictured", image=png_upload())
     assert "image_alt" in section_errors(section)
     section = Section(
@@ -174,7 +160,7 @@ def test_images_and_portraits_need_a_text_alternative():
 
 
 def test_an_interview_names_its_interviewee_and_a_message_is_signed():
-    issue = make_issue()
+    issue = make_draft_issue()
     interview = Section(issue=issue, title="Q&A", anchor="qa", kind=SectionKind.INTERVIEW)
     assert "interviewee_name" in section_errors(interview)
     message = Section(
@@ -184,7 +170,7 @@ def test_an_interview_names_its_interviewee_and_a_message_is_signed():
 
 
 def test_a_section_is_shown_with_a_top_level_section_of_its_own_issue():
-    issue, other = make_issue(), make_issue()
+    issue, other = make_draft_issue(), make_draft_issue()
     parent = make_section(issue)
     child = make_section(issue, parent=parent)
 
@@ -200,7 +186,7 @@ def test_a_section_is_shown_with_a_top_level_section_of_its_own_issue():
 
 
 def test_rich_text_is_sanitized_when_saved():
-    issue = make_issue()
+    issue = make_draft_issue()
     section = make_section(
         issue,
         body='<p onclick="x()">Hello <script>alert(1)</script><a href="javascript:x">link</a></p>',
@@ -215,7 +201,7 @@ def test_rich_text_is_sanitized_when_saved():
 
 
 def test_questions_and_links_follow_their_order():
-    section = make_section(make_issue(), kind=SectionKind.INTERVIEW, interviewee_name="A")
+    section = make_section(make_draft_issue(), kind=SectionKind.INTERVIEW, interviewee_name="A")
     later = Question.objects.create(section=section, order=2, question="Second?", answer="b")
     earlier = Question.objects.create(section=section, order=1, question="First?", answer="a")
     assert list(section.questions.all()) == [earlier, later]
@@ -226,7 +212,7 @@ def test_questions_and_links_follow_their_order():
 
 
 def test_deleting_an_issue_deletes_its_content():
-    issue = make_issue()
+    issue = make_draft_issue()
     section = make_section(issue, kind=SectionKind.INTERVIEW, interviewee_name="A")
     Question.objects.create(section=section, question="Q?", answer="A.")
     issue.delete()
@@ -288,7 +274,7 @@ def test_the_staff_groups_migration_runs_both_ways_and_again():
 
 
 def test_an_issue_without_sections_cannot_be_published():
-    issue = make_issue()
+    issue = make_draft_issue()
     assert [problem.code for problem in issue.publication_problems()] == ["no_sections"]
     with pytest.raises(ValidationError, match="it has no sections"):
         issue.publish()
@@ -298,8 +284,8 @@ def test_an_issue_without_sections_cannot_be_published():
 
 
 def test_every_interview_needs_its_interviewee_and_questions_before_publication():
-    issue = make_issue()
-    interview = make_section(issue, kind=SectionKind.INTERVIEW, title="Voices")
+    issue = make_draft_issue()
+    interview = make_section(issue, kind=SectionKind.INTERVIEW, title="Voices", interviewee_name="")
     codes = [problem.code for problem in issue.publication_problems()]
     assert codes == ["interview_without_interviewee", "interview_without_questions"]
 
@@ -309,7 +295,7 @@ def test_every_interview_needs_its_interviewee_and_questions_before_publication(
 
 
 def test_the_rule_judges_sections_not_yet_saved():
-    issue = make_issue()
+    issue = make_draft_issue()
     make_section(issue)
     unsaved = Section(
         issue=issue, kind=SectionKind.INTERVIEW, title="New", interviewee_name="A. Person"
@@ -323,7 +309,7 @@ def test_the_rule_judges_sections_not_yet_saved():
 
 
 def test_publishing_dates_the_issue_unless_it_has_a_date_and_unpublishing_makes_a_draft():
-    issue = make_issue()
+    issue = make_draft_issue()
     make_section(issue)
     moment = timezone.now() - timedelta(hours=2)
     issue.publish(now=moment)
