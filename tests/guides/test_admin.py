@@ -32,7 +32,7 @@ def test_guides_are_listed_filtered_and_searched_in_few_queries(
 
 def test_topics_show_how_many_guides_they_hold(editor_client):
     topic = Topic.objects.create(name="Access to finance", slug="access-to-finance")
-    for n in range(3):
+    for _ in range(3):
         make_guide(topic=topic)
     response = editor_client.get(reverse("admin:guides_topic_changelist"))
     assert results(response)[0].guide_count == 3
