@@ -27,41 +27,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SINK_SCRIPT = """
-import socket, sys, threading
-from aiosmtpd.controller import Controller
-
-class Counter:
-    def __init__(self):
-        self.count = 0
-        self.recipients = set()
-    async def handle_DATA(self, server, session, envelope):
-        self.count += 1
-        self.recipients.update(envelope.rcpt_tos)
-        return "250 2.0.0 Ok"
-
-with socket.socket() as probe:
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-handler = Counter()
-controller = Controller(handler, hostname="127.0.0.1", port=port, data_size_limit=None)
-controller.start()
-print(port, flush=True)
-for line in sys.stdin:
-    if line.strip() == "reset":
-        handler.count = 0
-        handler.recipients = set()
-    print(handler.count, len(handler.recipients), flush=True)
-controller.stop()
-"""
-
 
 class Sink:
-    """The SMTP sink in a child process, so it does not share our GIL."""
+    """The SMTP sink (tests/smtp.py) in a child process, so it does not share our GIL."""
 
     def __init__(self):
         self.process = subprocess.Popen(
-            [sys.executable, "-c", SINK_SCRIPT],
+            [sys.executable, "-m", "tests.smtp"],
+            cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

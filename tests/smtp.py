@@ -1,15 +1,22 @@
-"""A real SMTP server on loopback for tests that send email.
+"""A real SMTP server on loopback (aiosmtpd) for tests that send email.
 
-`smtp_server` starts aiosmtpd on 127.0.0.1 and a free port, points Django's
-SMTP backend at it, and collects every message it receives, parsed. Use it
-in a module by importing the fixture: `from tests.smtp import smtp_server`.
+`smtp_server` is a fixture: the server started on 127.0.0.1 and a free port,
+Django's SMTP backend pointed at it. `SMTPServer` is the same server for
+session fixtures and tests that start, stop and restart it themselves (an
+outage); its `MailHandler` keeps each message and can refuse chosen
+recipients or hang up once, and `SlowHandler` and `TurningAway` play a slow
+and a busy server. `python -m tests.smtp` runs one in a process of its own
+for bench/send_bench.py.
 """
 
+import asyncio
 import logging
 import socket
+import sys
 import threading
 import time
-from email import message_from_bytes, policy
+from email import policy
+from email.parser import BytesParser
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -18,44 +25,147 @@ from aiosmtpd.controller import Controller
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
-class CollectingHandler:
-    def __init__(self):
-        self.messages = []
-        self._lock = threading.Lock()
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class MailHandler:
+    """Accepts mail and keeps each message's recipients and content.
+
+    Addresses in `refuse` get a 550; with `drop_at` set, the server hangs up
+    once, when that message's DATA arrives."""
+
+    def __init__(self, keep_content=True):
+        self.lock = threading.Lock()
+        self.keep_content = keep_content
+        self.received = []  # (recipients, raw bytes or None when not kept)
+        self.count = 0
+        self.refuse = set()
+        self.drop_at = None
+        self.dropped = False
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.original_content, policy=policy.default)
-        with self._lock:
-            self.messages.append(message)
-        return "250 Message accepted for delivery"
+        with self.lock:
+            if self.drop_at is not None and not self.dropped and self.count + 1 >= self.drop_at:
+                self.dropped = True
+                server.transport.close()
+                return "421 closing"
+            self.count += 1
+            self.received.append(
+                (list(envelope.rcpt_tos), envelope.content if self.keep_content else None)
+            )
+        return "250 2.0.0 Ok: queued"
+
+    def parsed(self, headers_only=True):
+        with self.lock:
+            raw = [content for _, content in self.received]
+        parser = BytesParser(policy=policy.default)
+        return [parser.parsebytes(content, headersonly=headers_only) for content in raw]
+
+    def recipients(self):
+        with self.lock:
+            return [address for rcpts, _ in self.received for address in rcpts]
+
+    def reset(self):
+        with self.lock:
+            self.received = []
+            self.count = 0
+
+
+class SlowHandler(MailHandler):
+    """A mail server that takes `delay` seconds over each message."""
+
+    def __init__(self, delay):
+        super().__init__()
+        self.delay = delay
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.delay)
+        return await super().handle_DATA(server, session, envelope)
+
+
+class TurningAway(MailHandler):
+    """A server that answers 421 to MAIL FROM until told to take mail."""
+
+    def __init__(self):
+        super().__init__()
+        self.busy = True
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.busy:
+            return "421 4.3.2 Service not available, closing transmission channel"
+        envelope.mail_from = address
+        return "250 OK"
 
 
 class SMTPServer:
-    def __init__(self, handler, host, port):
-        self._handler = handler
+    """aiosmtpd with `handler` on a loopback port chosen once, so that it can
+    be stopped and started again at the same address; a context manager
+    that starts and stops it."""
+
+    def __init__(self, handler=None, host="127.0.0.1"):
+        self.handler = handler or MailHandler()
         self.host = host
-        self.port = port
+        self.port = free_port()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(
+            self.handler, hostname=self.host, port=self.port, data_size_limit=None
+        )
+        self.controller.start()
+        return self
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def settings(self):
+        """Django settings that send through this server."""
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": self.host,
+            "EMAIL_PORT": self.port,
+            "EMAIL_HOST_USER": "",
+            "EMAIL_HOST_PASSWORD": "",
+            "EMAIL_USE_TLS": False,
+            "EMAIL_USE_SSL": False,
+            "EMAIL_TIMEOUT": 10,
+        }
+
+    def configure(self, settings):
+        """Point pytest-django's `settings` at this server."""
+        for name, value in self.settings().items():
+            setattr(settings, name, value)
 
     @property
     def messages(self):
-        return list(self._handler.messages)
+        """The messages received so far, parsed whole."""
+        return self.handler.parsed(headers_only=False)
 
     def wait_for(self, count, timeout=10):
         """The first `count` messages, waiting up to `timeout` seconds."""
         deadline = time.monotonic() + timeout
-        while len(self._handler.messages) < count:
+        while self.handler.count < count:
             if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"expected {count} messages, received {len(self._handler.messages)}"
-                )
+                raise AssertionError(f"expected {count} messages, received {self.handler.count}")
             time.sleep(0.05)
         return self.messages[:count]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def body_text(message, subtype="plain"):
@@ -65,18 +175,30 @@ def body_text(message, subtype="plain"):
 
 @pytest.fixture
 def smtp_server(settings):
-    handler = CollectingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = controller.hostname
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 10
-    try:
-        yield SMTPServer(handler, controller.hostname, controller.port)
-    finally:
-        controller.stop()
+    """A started `SMTPServer` that Django's SMTP backend sends through. Use
+    it in a module by importing it: `from tests.smtp import smtp_server`."""
+    with SMTPServer() as server:
+        server.configure(settings)
+        yield server
+
+
+def main():
+    """Serve on a free port, printed first; then answer each line read
+    ("reset" first clears the count) with the number of messages and of
+    distinct recipients received. The benchmark's server, in a process of
+    its own so that it does not share the worker's interpreter."""
+    with SMTPServer(MailHandler(keep_content=False)) as server:
+        answer(server.port)
+        for line in sys.stdin:
+            if line.strip() == "reset":
+                server.handler.reset()
+            answer(server.handler.count, len(set(server.handler.recipients())))
+
+
+def answer(*numbers):
+    sys.stdout.write(" ".join(map(str, numbers)) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -18,12 +18,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests import processes
 from tests.deployment import services
 from tests.deployment.services import EDITOR, PASSWORD, PUBLIC_MAX_AGE, PUBLISHER
-from tests.smtp import CollectingHandler, SMTPServer
+from tests.smtp import SMTPServer
 
 CREATE_STAFF = f"""
 from django.contrib.auth.models import Group, User
@@ -109,13 +108,8 @@ def postgres_server_url():
 
 @pytest.fixture(scope="session")
 def site_smtp():
-    handler = CollectingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=services.free_port())
-    controller.start()
-    try:
-        yield SMTPServer(handler, controller.hostname, controller.port)
-    finally:
-        controller.stop()
+    with SMTPServer() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -21,8 +21,7 @@ from newsletters.models import (
     SubscriberStatus,
 )
 from tests.newsletters.helpers import signup_form_data
-from tests.newsletters.smtp_sink import SmtpSink
-from tests.smtp import body_text
+from tests.smtp import SMTPServer, body_text
 
 NEW_LINK_URL = "/subscribe/new-link/"
 
@@ -34,9 +33,8 @@ def _roomy_rate_limits(settings):
 
 @pytest.fixture
 def sink(settings):
-    with SmtpSink() as sink:
-        for name, value in sink.settings().items():
-            setattr(settings, name, value)
+    with SMTPServer() as sink:
+        sink.configure(settings)
         yield sink
 
 

@@ -32,7 +32,7 @@ from tests.factories import (
     make_section,
 )
 from tests.newsletters.helpers import FAST, statuses
-from tests.newsletters.smtp_sink import SmtpSink
+from tests.smtp import SMTPServer
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +46,8 @@ def issue():
 
 @pytest.fixture
 def sink(settings):
-    with SmtpSink() as sink:
-        for name, value in sink.settings().items():
-            setattr(settings, name, value)
+    with SMTPServer() as sink:
+        sink.configure(settings)
         yield sink
 
 

@@ -12,7 +12,6 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +21,7 @@ from newsletters.mail.worker import Worker
 from newsletters.models import DeliveryStatus, SendWorker
 from tests.factories import make_confirmed_subscribers, make_issue, make_section
 from tests.newsletters.helpers import FAST, statuses
-from tests.newsletters.smtp_sink import SinkHandler, free_port
+from tests.smtp import SMTPServer, TurningAway
 
 pytestmark = pytest.mark.django_db
 
@@ -36,36 +35,14 @@ def issue():
     return issue
 
 
-class MailServer:
-    """aiosmtpd on a fixed loopback port, switched on and off at will."""
-
-    def __init__(self, settings, handler=None):
-        self.handler = handler or SinkHandler()
-        self.port = free_port()
-        self.controller = None
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = self.port
-        settings.EMAIL_USE_TLS = False
-        settings.EMAIL_HOST_USER = ""
-        settings.EMAIL_HOST_PASSWORD = ""
-        settings.EMAIL_TIMEOUT = 10
-
-    def switch_on(self):
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def switch_off(self):
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
 @pytest.fixture
 def mail_server(settings):
-    server = MailServer(settings)
+    """A mail server Django sends through, not started yet: the tests switch
+    it on and off at the same address."""
+    server = SMTPServer()
+    server.configure(settings)
     yield server
-    server.switch_off()
+    server.stop()
 
 
 def assert_each_got_one(server, count):
@@ -93,7 +70,7 @@ def test_an_outage_keeps_the_deliveries_and_staff_see_it(issue, mail_server, pub
         seen["send"] = publisher_client.get(
             reverse("admin:newsletters_issuesend_change", args=[send.pk])
         )
-        mail_server.switch_on()
+        mail_server.start()
 
     Worker(notify=notify, **OUTAGE).run()
 
@@ -137,7 +114,7 @@ def test_the_wait_grows_while_the_server_stays_down(issue, mail_server):
         real_server_down(reason)
         delays.append(SendWorker.objects.get().smtp_retry_seconds)
         if len(delays) == 6:
-            mail_server.switch_on()
+            mail_server.start()
 
     worker.server_down = server_down
     worker.run()
@@ -149,13 +126,13 @@ def test_the_wait_grows_while_the_server_stays_down(issue, mail_server):
 def test_a_server_that_goes_away_mid_batch_costs_no_attempt(issue, mail_server):
     make_confirmed_subscribers(30)
     send = start_send(issue)
-    mail_server.switch_on()
+    mail_server.start()
     seen = {}
 
     def stop_after_ten(delivery, sent=[]):  # noqa: B006
         sent.append(delivery)
         if len(sent) == 10:
-            mail_server.switch_off()
+            mail_server.stop()
 
     def notify(text):
         if "not answering" in text:
@@ -165,7 +142,7 @@ def test_a_server_that_goes_away_mid_batch_costs_no_attempt(issue, mail_server):
                     "attempts", flat=True
                 )
             )
-            mail_server.switch_on()
+            mail_server.start()
 
     Worker(batch_size=50, on_progress=stop_after_ten, notify=notify, **OUTAGE).run()
 
@@ -174,23 +151,10 @@ def test_a_server_that_goes_away_mid_batch_costs_no_attempt(issue, mail_server):
     assert statuses(send) == {"sent": 30}
 
 
-class TurningAway(SinkHandler):
-    """A server that answers 421 to MAIL FROM until told to take mail."""
-
-    def __init__(self):
-        super().__init__()
-        self.busy = True
-
-    async def handle_MAIL(self, server, session, envelope, address, mail_options):
-        if self.busy:
-            return "421 4.3.2 Service not available, closing transmission channel"
-        envelope.mail_from = address
-        return "250 OK"
-
-
 def test_a_server_that_turns_everyone_away_is_an_outage_not_a_refusal(issue, settings):
-    server = MailServer(settings, handler=TurningAway())
-    server.switch_on()
+    server = SMTPServer(TurningAway())
+    server.configure(settings)
+    server.start()
     try:
         make_confirmed_subscribers(5)
         send = start_send(issue)
@@ -202,7 +166,7 @@ def test_a_server_that_turns_everyone_away_is_an_outage_not_a_refusal(issue, set
 
         Worker(notify=notify, max_attempts=1, **OUTAGE).run()
     finally:
-        server.switch_off()
+        server.stop()
 
     # With one attempt allowed, a refusal would have failed them all.
     assert tries[0] == {"pending": 5}

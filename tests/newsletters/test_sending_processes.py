@@ -8,7 +8,6 @@ message, but for at most one duplicate per killed worker that carries the
 same Message-ID.
 """
 
-import asyncio
 import contextlib
 import random
 import time
@@ -16,8 +15,8 @@ from collections import Counter
 
 import pytest
 
-from tests.newsletters.smtp_sink import SinkHandler, SmtpSink
 from tests.processes import ProcessDatabase, manage, portal_env, start_manage
+from tests.smtp import SlowHandler, SMTPServer
 
 # Each test seeds its own database (a migrate and the demo issue) and runs
 # the worker in subprocesses: seconds each.
@@ -119,23 +118,8 @@ def assert_each_got_one_message(sink, count, killed_workers=1):
         assert len(ids) == 1
 
 
-class SlowHandler(SinkHandler):
-    """A mail server that takes `delay` seconds over each message."""
-
-    def __init__(self, delay):
-        super().__init__()
-        self.delay = delay
-
-    async def handle_DATA(self, server, session, envelope):
-        await asyncio.sleep(self.delay)
-        return await super().handle_DATA(server, session, envelope)
-
-
 def slow_sink(delay):
-    sink = SmtpSink()
-    sink.handler = SlowHandler(delay)
-    sink.controller.handler = sink.handler
-    return sink
+    return SMTPServer(SlowHandler(delay))
 
 
 # The first message, and a moment drawn for each run (it shows in the test's id).
@@ -145,7 +129,7 @@ KILL_MOMENTS = [1, random.randrange(2, 240)]
 @pytest.mark.parametrize("kill_after", KILL_MOMENTS)
 def test_a_worker_killed_part_way_is_finished_by_one_restart(make_portal, kill_after):
     portal = make_portal(300)
-    with SmtpSink() as sink:
+    with SMTPServer() as sink:
         worker = portal.worker(sink, "--batch-size", "50", name="killed")
         try:
             wait_until(lambda: sink.handler.count >= kill_after, what=f"{kill_after} messages")
@@ -193,7 +177,7 @@ def test_a_live_workers_claims_are_never_taken(make_portal):
 
 def test_a_worker_waits_out_a_mail_server_outage_and_then_sends_everything_once(make_portal):
     portal = make_portal(50)
-    sink = SmtpSink()  # Its port is free: nothing answers there yet.
+    sink = SMTPServer()  # Its port is free: nothing answers there yet.
     worker = portal.worker(sink, "--outage-retry", "0.2", "--outage-retry-max", "1")
     try:
         wait_until(lambda: "not answering" in worker.stderr(), what="the outage line")
@@ -226,7 +210,7 @@ def test_several_workers_at_once_one_killed_send_each_message_once(make_portal):
     portal = make_portal(300)
     if portal.database.vendor != "postgresql":
         pytest.skip("Several workers at once need PostgreSQL; the PostgreSQL pass runs this.")
-    with SmtpSink() as sink:
+    with SMTPServer() as sink:
         workers = [portal.worker(sink, "--batch-size", "20", name=f"worker{n}") for n in range(3)]
         victim = workers[0]
         kill_after = random.randrange(20, 200)
