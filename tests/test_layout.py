@@ -1,7 +1,7 @@
 """The test suite's own layout: shared helpers live in helper modules
 (tests/factories.py, tests/images.py, tests/smtp.py, tests/processes.py, a
-folder's helpers.py or conftest.py), so no test module imports another test
-module, nor a conftest.py, which pytest loads by itself."""
+folder's helpers.py, services.py or conftest.py), so no test module imports
+another test module, nor a conftest.py, which pytest loads by itself."""
 
 import ast
 from pathlib import Path
