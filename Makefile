@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-from-lock
 
-.PHONY: run test test-quick install lock bench clean
+.PHONY: run test test-quick install lock bench messages compilemessages clean
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,36 @@ bench: install
 lock:
 	$(PY) -m piptools compile --quiet --upgrade --extra dev --strip-extras \
 		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+# The translation catalogues, locale/<lang>/LC_MESSAGES/django.po: Django's
+# makemessages reads the Python code and Django templates, Babel the Jinja2
+# templates (babel.cfg), and msgmerge puts both into each catalogue, keeping
+# its translations. Needs GNU gettext (bin/install-system-deps). See
+# docs/architecture.md.
+MESSAGE_LANGUAGES := fr es
+MESSAGE_IGNORED_DIRS := .venv var node_modules tests bench
+# The settings want a signing key; these commands sign nothing.
+MESSAGES_MANAGE := DJANGO_SECRET_KEY=messages-only $(PY) manage.py
+
+messages: install
+	mkdir -p locale var
+	# Skips jinja2/ folders, which it would misread as Django templates, and
+	# keeps its template of the strings for the merge.
+	$(MESSAGES_MANAGE) makemessages --keep-pot $(addprefix -l ,$(MESSAGE_LANGUAGES)) \
+		$(addprefix -i ,$(MESSAGE_IGNORED_DIRS) jinja2)
+	mv locale/django.pot var/django.pot
+	$(VENV)/bin/pybabel -q extract -F babel.cfg --omit-header \
+		--ignore-dirs=".* ._ $(MESSAGE_IGNORED_DIRS)" -o var/jinja2.pot .
+	msgcat var/django.pot var/jinja2.pot -o var/messages.pot
+	for lang in $(MESSAGE_LANGUAGES); do \
+		msgmerge --quiet --update --backup=none --previous \
+			locale/$$lang/LC_MESSAGES/django.po var/messages.pot || exit 1; \
+	done
+	$(MAKE) compilemessages
+
+# The .mo files Django reads, compiled from the catalogues.
+compilemessages: install
+	$(MESSAGES_MANAGE) compilemessages $(addprefix -i ,$(MESSAGE_IGNORED_DIRS))
 
 clean:
 	rm -rf var/test-static var/test-media .pytest_cache

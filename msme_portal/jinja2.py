@@ -30,6 +30,7 @@ def date(value, format_string):
 def environment(**options):
     options.pop("autoescape", None)  # Always on, whatever TEMPLATES says.
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
+    # babel.cfg extracts the strings with the same options; keep them in step.
     env.install_gettext_translations(translation, newstyle=True)
     env.globals["url"] = url
     env.filters["date"] = date
