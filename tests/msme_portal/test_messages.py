@@ -1,0 +1,122 @@
+"""`make messages` puts the strings of both template engines into the
+translation catalogues: Django's makemessages reads the Django templates,
+Babel (babel.cfg) the Jinja2 ones. See docs/architecture.md."""
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from jinja2 import DictLoader, TemplateSyntaxError
+
+from msme_portal.jinja2 import environment
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES = ["fr", "es"]
+# The folders the Makefile's `messages` target does not read.
+IGNORED_DIRS = {"node_modules", "var", "tests", "bench"}
+
+# A string only a Jinja2 template has, and one only a Django template has.
+JINJA2_STRING = "Preview: this is how the issue will look once published."
+DJANGO_STRING = "WTO MSME Group Newsletter"
+
+
+def babel_mapping():
+    with open(ROOT / "babel.cfg") as config:
+        return parse_mapping_cfg(config, filename="babel.cfg")
+
+
+def not_ignored(path):
+    name = Path(path).name
+    return not name.startswith((".", "_")) and name not in IGNORED_DIRS
+
+
+def extracted_ids(directory):
+    """The msgids Babel extracts from `directory` with the project's babel.cfg."""
+    method_map, options_map = babel_mapping()
+    results = extract_from_dir(directory, method_map, options_map, directory_filter=not_ignored)
+    return {message for _filename, _lineno, message, _comments, _context in results}
+
+
+def catalogue(language):
+    with open(ROOT / "locale" / language / "LC_MESSAGES" / "django.po", "rb") as po:
+        return read_po(po)
+
+
+def test_the_jinja2_templates_strings_are_extracted():
+    ids = extracted_ids(ROOT)
+    assert JINJA2_STRING in ids
+    # {% trans %} blocks, with their variables as new-style placeholders.
+    assert "Previous %(role)s" in ids
+    assert (
+        "The Group has %(size)s WTO Member.",
+        "The Group has %(size)s WTO Members.",
+    ) in ids
+
+
+def test_jinja2_text_templates_are_extracted_too(tmp_path):
+    template = tmp_path / "app" / "jinja2" / "app" / "email" / "issue.txt"
+    template.parent.mkdir(parents=True)
+    template.write_text('{{ _("Read it online") }}\n{% trans %}Unsubscribe{% endtrans %}\n')
+    assert extracted_ids(tmp_path) == {"Read it online", "Unsubscribe"}
+
+
+def test_a_template_that_does_not_parse_fails_the_extraction(tmp_path):
+    template = tmp_path / "app" / "jinja2" / "app" / "broken.html"
+    template.parent.mkdir(parents=True)
+    template.write_text("{% trans %}Unclosed")
+    with pytest.raises(TemplateSyntaxError, match="unclosed translation block"):
+        extracted_ids(tmp_path)
+
+
+def test_extracted_ids_are_the_ones_the_jinja2_environment_looks_up(tmp_path):
+    # A multi-line {% trans %} block: trimmed or not, extraction and rendering
+    # must agree, or the translation is never found.
+    source = "{% trans name=name %}\n  Hello {{ name }},\n  welcome.\n{% endtrans %}"
+    template = tmp_path / "app" / "jinja2" / "app" / "greeting.html"
+    template.parent.mkdir(parents=True)
+    template.write_text(source)
+    (extracted,) = extracted_ids(tmp_path)
+
+    looked_up = []
+
+    def gettext(message):
+        looked_up.append(message)
+        return message
+
+    def ngettext(singular, plural, n):
+        looked_up.append(singular)
+        return singular if n == 1 else plural
+
+    env = environment(loader=DictLoader({"greeting.html": source}))
+    env.install_gettext_callables(gettext, ngettext, newstyle=env.newstyle_gettext)
+    env.get_template("greeting.html").render(name="Ana")
+    assert looked_up == [extracted]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_committed_catalogue_has_both_engines_strings(language):
+    ids = {message.id for message in catalogue(language)}
+    assert DJANGO_STRING in ids, "run `make messages`: makemessages did not run"
+    assert JINJA2_STRING in ids, "run `make messages`: the Jinja2 strings are missing"
+
+
+def plural_forms(string):
+    """A message's translations: one, or a tuple of one per plural form."""
+    return string if isinstance(string, tuple) else (string,)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_compiled_catalogue_matches_the_catalogue(language):
+    def translations(messages):
+        return {
+            message.id: message.string
+            for message in messages
+            if message.id and any(plural_forms(message.string)) and not message.fuzzy
+        }
+
+    with open(ROOT / "locale" / language / "LC_MESSAGES" / "django.mo", "rb") as mo:
+        compiled = read_mo(mo)
+    assert translations(compiled) == translations(catalogue(language)), "run `make compilemessages`"
