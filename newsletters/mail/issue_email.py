@@ -21,13 +21,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
-from django.template.loader import render_to_string
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
 from newsletters.issue_page import build_page
-from newsletters.mail import links
+from newsletters.mail import links, styles
 from newsletters.mail.rich_text import (
     absolute,
     email_html,
@@ -71,6 +71,11 @@ def message_id(issue_id, subscriber_id):
     """The same for every attempt at one delivery, so mail clients and
     servers can recognise a repeated message as a duplicate."""
     return f"<issue-{issue_id}.sub-{subscriber_id}@{message_id_domain()}>"
+
+
+def render_to_string(template_name, context):
+    """A template of newsletters/jinja2/newsletters/email/, by the Jinja2 engine."""
+    return loader.render_to_string(template_name, context, using="jinja2")
 
 
 def _fill(parts, values):
@@ -152,6 +157,7 @@ class IssueEmail:
                 "web_url": self.web_url,
                 "site_url": settings.SITE_URL,
                 "cover_url": image_url(self.issue.cover_image),
+                "styles": styles,
             }
         return self._context
 
@@ -190,11 +196,11 @@ class IssueEmail:
         with translation.override(language):
             subject = gettext("%(title)s · WTO MSME Group Newsletter") % {"title": self.issue.title}
             text = render_to_string(
-                "emails/issue/issue.txt",
+                "newsletters/email/issue/issue.txt",
                 {**context, "greeting": GREETING, "unsubscribe_url": UNSUBSCRIBE_URL},
             )
             body = render_to_string(
-                "emails/issue/issue.html",
+                "newsletters/email/issue/issue.html",
                 {**context, "greeting": GREETING_HTML, "unsubscribe_url": UNSUBSCRIBE_URL_HTML},
             )
             greetings = {"named": gettext("Dear %(name)s,"), "anonymous": gettext("Hello,")}

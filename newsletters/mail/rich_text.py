@@ -11,38 +11,14 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
+from newsletters.mail.styles import RICH_TEXT_STYLES
+
 # Mail servers reject lines longer than 998 characters (RFC 5322), and Django
 # falls back to quoted-printable when it meets one, which costs time and
 # bloats the message; folding keeps the body plain 8-bit.
 HTML_LINE_WIDTH = 900
 TEXT_LINE_WIDTH = 76
 
-LINK_COLOR = "#00558c"
-TEXT_COLOR = "#1f2933"
-FONT = "Arial, Helvetica, sans-serif"
-_TEXT = f"font-family:{FONT};color:{TEXT_COLOR};"
-_CELL = f"border:1px solid #c5ced6;padding:6px;font-family:{FONT};font-size:14px;"
-
-# Inline styles for the tags the rich-text sanitizer lets through.
-RICH_TEXT_STYLES = {
-    "p": f"margin:0 0 12px;font-size:16px;line-height:24px;{_TEXT}",
-    "h2": f"margin:20px 0 8px;font-size:20px;line-height:26px;{_TEXT}",
-    "h3": f"margin:18px 0 8px;font-size:18px;line-height:24px;{_TEXT}",
-    "h4": f"margin:16px 0 8px;font-size:16px;line-height:22px;{_TEXT}",
-    "a": f"color:{LINK_COLOR};text-decoration:underline;",
-    "img": "display:block;max-width:100%;height:auto;border:0;",
-    "ul": f"margin:0 0 12px;padding-left:24px;font-family:{FONT};font-size:16px;line-height:24px;",
-    "ol": f"margin:0 0 12px;padding-left:24px;font-family:{FONT};font-size:16px;line-height:24px;",
-    "li": "margin:0 0 4px;",
-    "blockquote": "margin:12px 0;padding:0 0 0 12px;border-left:4px solid #c5ced6;",
-    "figure": "margin:0 0 12px;",
-    "figcaption": f"font-family:{FONT};font-size:14px;line-height:20px;color:#52606d;",
-    "table": "border-collapse:collapse;width:100%;margin:0 0 12px;",
-    "caption": f"font-family:{FONT};font-size:14px;text-align:left;padding:0 0 4px;",
-    "th": f"{_CELL}text-align:left;",
-    "td": _CELL,
-    "hr": "border:0;border-top:1px solid #c5ced6;margin:16px 0;",
-}
 VOID_TAGS = {"br", "img", "hr"}
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "template"}
 

@@ -35,12 +35,13 @@ def personal_message(subscriber, subject, template_name, context=None):
     }
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"{template_name}.txt", context),
+        body=render_to_string(f"{template_name}.txt", context, using="jinja2"),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[subscriber.email],
         headers=links.list_unsubscribe_headers(subscriber, unsubscribe_url),
     )
-    message.attach_alternative(render_to_string(f"{template_name}.html", context), "text/html")
+    html = render_to_string(f"{template_name}.html", context, using="jinja2")
+    message.attach_alternative(html, "text/html")
     return message
 
 
@@ -49,7 +50,7 @@ def confirmation_message(subscriber):
         return personal_message(
             subscriber,
             gettext("Confirm your subscription to the WTO MSME Group newsletter"),
-            "emails/subscriptions/confirm",
+            "newsletters/email/subscriptions/confirm",
             {
                 "confirmation_url": links.confirmation_url(subscriber),
                 "expiry_days": links.CONFIRMATION_MAX_AGE.days,
@@ -62,7 +63,7 @@ def already_subscribed_message(subscriber):
         return personal_message(
             subscriber,
             gettext("You are already subscribed to the WTO MSME Group newsletter"),
-            "emails/subscriptions/already_subscribed",
+            "newsletters/email/subscriptions/already_subscribed",
         )
 
 

@@ -167,7 +167,10 @@ def test_templates_are_rendered_once_for_many_recipients(issue, monkeypatch):
     email = IssueEmail.for_issue(issue)
     for _ in range(20):
         email.message_for(make_confirmed_subscriber())
-    assert sorted(calls) == ["emails/issue/issue.html", "emails/issue/issue.txt"]
+    assert sorted(calls) == [
+        "newsletters/email/issue/issue.html",
+        "newsletters/email/issue/issue.txt",
+    ]
 
 
 def test_test_message_is_marked_and_removes_nobody(issue):
