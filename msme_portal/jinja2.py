@@ -1,10 +1,11 @@
-"""The Jinja2 environment of the issue page's article.
+"""The Jinja2 environment of the issue page's article and of the emails.
 
 Django's template language renders every page; the article of an issue (its
 masthead, table of contents, sections and lists) is rendered by Jinja2,
 which compiles templates to Python functions. The article holds most of the
 page's variables, about 700, and an uncached issue page spent more time in
-the Django template engine than anywhere else.
+the Django template engine than anywhere else. The emails, the issue's and
+the account ones, are Jinja2 templates too (newsletters/mail/).
 
 The templates live in `<app>/jinja2/`. Autoescaping is always on, and texts
 are translated by Django's own gettext, so translations work as in the other

@@ -105,7 +105,7 @@ TEMPLATES = [
         },
     },
     {
-        # Only the issue page's article: see msme_portal/jinja2.py.
+        # The issue page's article and the emails: see msme_portal/jinja2.py.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "APP_DIRS": True,
         "OPTIONS": {
