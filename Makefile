@@ -60,9 +60,9 @@ messages: install
 	$(MESSAGES_MANAGE) makemessages --keep-pot $(addprefix -l ,$(MESSAGE_LANGUAGES)) \
 		$(addprefix -i ,$(MESSAGE_IGNORED_DIRS) jinja2)
 	mv locale/django.pot var/django.pot
-	$(VENV)/bin/pybabel -q extract -F babel.cfg --omit-header \
+	$(VENV)/bin/pybabel -q extract -F babel.cfg \
 		--ignore-dirs=".* ._ $(MESSAGE_IGNORED_DIRS)" -o var/jinja2.pot .
-	msgcat var/django.pot var/jinja2.pot -o var/messages.pot
+	msgcat --use-first var/django.pot var/jinja2.pot -o var/messages.pot
 	for lang in $(MESSAGE_LANGUAGES); do \
 		msgmerge --quiet --update --backup=none --previous \
 			locale/$$lang/LC_MESSAGES/django.po var/messages.pot || exit 1; \

@@ -1,17 +1,17 @@
-"""The Jinja2 environment of the issue page's article and of the emails.
+"""The Jinja2 environment of everything the public sees: the pages and the emails.
 
-Django's template language renders every page; the article of an issue (its
-masthead, table of contents, sections and lists) is rendered by Jinja2,
-which compiles templates to Python functions. The article holds most of the
-page's variables, about 700, and an uncached issue page spent more time in
-the Django template engine than anywhere else. The emails, the issue's and
-the account ones, are Jinja2 templates too (newsletters/mail/).
+Templates live in `jinja2/` folders: the site's shell and error pages in
+`msme_portal/jinja2/`, each app's pages and emails in `<app>/jinja2/<app>/`.
+Django's template language is left to the admin (`templates/` folders) and
+to the form widgets, which render themselves.
 
-The templates live in `<app>/jinja2/`. Autoescaping is always on, and texts
-are translated by Django's own gettext, so translations work as in the other
-templates.
+Jinja2 compiles templates to Python functions: an issue page has about 700
+variables, and the Django template engine was the largest cost of an
+uncached one. Autoescaping is always on, and texts are translated by
+Django's own gettext, so translations work as in the admin.
 """
 
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from jinja2 import Environment
@@ -33,6 +33,6 @@ def environment(**options):
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
     # babel.cfg extracts the strings with the same options; keep them in step.
     env.install_gettext_translations(translation, newstyle=True)
-    env.globals["url"] = url
+    env.globals.update(url=url, static=static, get_language=translation.get_language)
     env.filters["date"] = date
     return env

@@ -92,6 +92,7 @@ ROOT_URLCONF = "msme_portal.urls"
 
 TEMPLATES = [
     {
+        # The admin and its overrides (`templates/` folders), and form widgets.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
@@ -105,11 +106,15 @@ TEMPLATES = [
         },
     },
     {
-        # The issue page's article and the emails: see msme_portal/jinja2.py.
+        # Every public page and email: see msme_portal/jinja2.py.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "msme_portal.jinja2.environment",
+            "context_processors": [
+                "django.contrib.messages.context_processors.messages",
+                "msme_portal.context_processors.site",
+            ],
             # In development, as in the tests, a misspelt variable fails the
             # page instead of printing nothing; production stays lenient.
             "undefined": jinja2.StrictUndefined if DEBUG else jinja2.Undefined,
@@ -263,7 +268,7 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Newsletter sign-up. Bump the version whenever the privacy statement shown on
-# the form (newsletters/subscriptions/privacy_statement.html) changes: each
+# the form (newsletters/jinja2/newsletters/subscribers/privacy_statement.html) changes: each
 # subscriber records the version they agreed to.
 NEWSLETTER_PRIVACY_STATEMENT_VERSION = "2026-11"
 # A sign-up form sent back faster than this (seconds) is shown again, filled
@@ -303,6 +308,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SECURE = not DEBUG
+# Django's own view renders the page without the request the shell needs.
+CSRF_FAILURE_VIEW = "msme_portal.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 

@@ -18,7 +18,7 @@ urlpatterns = [
     path("editor/", include("msme_portal.editor")),
     path("", include("network.urls")),
     path("", include("guides.urls")),
-    path("", include("newsletters.subscription_urls")),
+    path("", include("newsletters.subscriber_urls")),
     path("", include("newsletters.urls")),
 ]
 

@@ -1,8 +1,9 @@
-"""Site-wide views: health check and robots.txt."""
+"""Site-wide views: health check, robots.txt and the CSRF failure page."""
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -33,3 +34,8 @@ def robots_txt(request):
         f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token (CSRF_FAILURE_VIEW)."""
+    return render(request, "403_csrf.html", status=403)

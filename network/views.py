@@ -23,7 +23,6 @@ def member_list(request):
         "group_size": MemberEconomy.objects.group_size(),
         "current_officers": officers.current,
         "previous_officers": officers.previous,
-        "officers_html": officers.html,
     }
     return render(request, "network/member_list.html", context)
 

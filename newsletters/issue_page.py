@@ -9,11 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.http import Http404
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from guides.models import Audience, Guide
@@ -248,18 +246,7 @@ def guide_table(guides):
     return list(zip(msmes, policymakers, strict=True))
 
 
-def render_article(page):
-    """The issue's article (masthead to pager) as HTML, from Jinja2: see
-    msme_portal/jinja2.py for why this part of the page is not rendered by
-    the Django template engine."""
-    # Jinja2 escaped every value (autoescape is on); rich text was sanitized
-    # when it was saved.
-    return mark_safe(  # noqa: S308
-        render_to_string("newsletters/issue_article.html", page.template_context(), using="jinja2")
-    )
-
-
 def page_response(request, page):
-    """The whole page: the article inside the site's Django page."""
-    context = {**page.template_context(), "article": render_article(page)}
-    return TemplateResponse(request, "newsletters/issue_detail.html", context)
+    """The whole page: newsletters/jinja2/newsletters/issue_detail.html, the
+    article in the site's shell."""
+    return TemplateResponse(request, "newsletters/issue_detail.html", page.template_context())

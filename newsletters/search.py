@@ -1,5 +1,5 @@
 """Search across published sections (with their interview questions) and guides;
-the page is newsletters/views/search_page.py.
+the page is newsletters/views/search_views.py.
 
 On PostgreSQL the database's full-text search matches and ranks (English
 stemming, web-search syntax: quotes, "or", "-word"); elsewhere each word must

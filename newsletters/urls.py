@@ -1,8 +1,8 @@
 from django.urls import path
 
 from newsletters import feeds
-from newsletters.views import issues as views
-from newsletters.views.search_page import search_view
+from newsletters.views import issue_views as views
+from newsletters.views.search_views import search_view
 
 app_name = "newsletters"
 

@@ -7,9 +7,29 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.template.backends import jinja2 as jinja2_backend
+from django.test.signals import template_rendered
 from django.urls import reverse
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _jinja2_templates_recorded():
+    """What Django's test environment does for its own templates, for Jinja2:
+    the test client's response.templates and response.context see the
+    public pages and emails too."""
+    original_render = jinja2_backend.Template.render
+
+    def render(self, context=None, request=None):
+        context = dict(context or {})
+        html = original_render(self, context, request)  # adds the request's variables
+        template_rendered.send(sender=self, template=self.template, context=context)
+        return html
+
+    jinja2_backend.Template.render = render
+    yield
+    jinja2_backend.Template.render = original_render
 
 
 @pytest.fixture(autouse=True)

@@ -302,7 +302,7 @@ class IssueEmail:
     def test_message(self, address, connection=None):
         """The issue as a subscriber would get it, marked as a test. Its
         unsubscribe link shows the "link not valid" page: nobody is removed."""
-        url = links.absolute_url(reverse("subscriptions:unsubscribe", kwargs={"token": "test"}))
+        url = links.absolute_url(reverse("subscribers:unsubscribe", kwargs={"token": "test"}))
         rendered = self.rendered()
         return self.build(
             to=address,

@@ -20,6 +20,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from newsletters.models import Subscriber
 
+# The salts sign links already sent: changing them would void every one.
 CONFIRMATION_SALT = "newsletters.subscriptions.confirm"
 UNSUBSCRIBE_SALT = "newsletters.subscriptions.unsubscribe"
 CONFIRMATION_MAX_AGE = timedelta(days=7)
@@ -74,12 +75,12 @@ def absolute_url(path):
 
 def confirmation_url(subscriber):
     token = make_confirmation_token(subscriber)
-    return absolute_url(reverse("subscriptions:confirm", kwargs={"token": token}))
+    return absolute_url(reverse("subscribers:confirm", kwargs={"token": token}))
 
 
 def unsubscribe_url(subscriber):
     token = make_unsubscribe_token(subscriber)
-    return absolute_url(reverse("subscriptions:unsubscribe", kwargs={"token": token}))
+    return absolute_url(reverse("subscribers:unsubscribe", kwargs={"token": token}))
 
 
 def list_unsubscribe_headers(subscriber, url=None):

@@ -40,7 +40,7 @@ from django.utils.translation import ngettext
 from newsletters.models import AccountEmail, AccountEmailStatus, Subscriber, SubscriberStatus
 
 from .smtp import PermanentFailure, classify
-from .subscriptions import (
+from .subscriber_emails import (
     already_subscribed_message,
     confirmation_message,
     record_confirmation_sent,

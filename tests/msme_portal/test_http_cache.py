@@ -15,7 +15,7 @@ from django.utils.http import http_date, parse_http_date
 
 from msme_portal.http_cache import HttpCacheMiddleware
 from msme_portal.page_cache import cache_public_page
-from newsletters.views.issues import IssueDetailView
+from newsletters.views.issue_views import IssueDetailView
 from tests.factories import make_issue, make_section
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +144,7 @@ def test_the_admin_and_the_preview_are_private(staff_client, issue):
 
 def test_the_subscribe_form_is_private(client):
     try:
-        url = reverse("subscriptions:subscribe")
+        url = reverse("subscribers:subscribe")
     except NoReverseMatch:
         pytest.skip("no subscription form yet")
 

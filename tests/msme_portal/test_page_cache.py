@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import http_date
 
 from msme_portal import page_cache
-from newsletters.views.issues import IssueDetailView
+from newsletters.views.issue_views import IssueDetailView
 from tests.factories import (
     make_economy,
     make_guide,

@@ -116,7 +116,7 @@ def test_sign_up_limits_count_the_client_behind_the_proxy(client, settings):
         **settings.NEWSLETTER_SIGNUP_RATE_LIMITS,
         "ip": (2, 3600),
     }
-    url = reverse("subscriptions:subscribe")
+    url = reverse("subscribers:subscribe")
     statuses = [
         client.post(url, {}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code
         for _ in range(3)

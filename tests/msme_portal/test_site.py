@@ -63,6 +63,17 @@ def test_unknown_page_gets_the_styled_404(client):
     assert b"site.css" in response.content
 
 
+def test_a_form_sent_without_its_security_token_gets_the_styled_explanation():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/subscribe/", {"email": "a@example.org"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "security token was missing or out of date" in html
+    # The site's shell, with its navigation, around it.
+    assert 'href="/issues/"' in html and "site.css" in html
+
+
 def test_robots_txt_points_to_the_sitemap_and_keeps_admin_out(client, settings):
     settings.SITE_URL = "https://newsletter.example.org"
     # Whatever host the request names, the sitemap is at the site's address.

@@ -90,8 +90,8 @@ def imported_names(path):
 
 
 CLIENTS = [
-    "newsletters/views/issues.py",
-    "newsletters/admin/issues.py",
+    "newsletters/views/issue_views.py",
+    "newsletters/admin/issue_admin.py",
     "newsletters/mail/issue_email.py",
 ]
 

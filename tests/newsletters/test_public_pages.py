@@ -268,7 +268,7 @@ def test_home_shows_latest_issue_contents_subscribe_and_next_meeting(client):
     assert "What is new." in html
     assert "Older issue" not in html
     assert f'href="{latest.get_absolute_url()}#' in html
-    assert "Coordinator&#x27;s message" in html
+    assert "Coordinator&#39;s message" in html
     assert "A side box" not in html
     assert "Soonest meeting" in html
     assert "Later meeting" not in html and "Past meeting" not in html

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from newsletters.admin.sends import SendTestForm
+from newsletters.admin.send_admin import SendTestForm
 from newsletters.mail.send_queue import start_send
 from newsletters.models import Delivery, DeliveryStatus, IssueSend, Subscriber
 from tests.factories import (
