@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "axes",
     "ckeditor",
     "ckeditor_uploader",
+    "nested_admin",
+    "reversion",
     "msme_portal",
     "network",
     "guides",

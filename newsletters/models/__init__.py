@@ -10,6 +10,7 @@ from .issues import (
     SectionKind,
     SectionLink,
 )
+from .pending_changes import PendingChange, PendingChangeStatus
 from .subscribers import (
     ConsentSource,
     ErasureRecord,
@@ -28,6 +29,8 @@ __all__ = [
     "IssueStatus",
     "Meeting",
     "MeetingKind",
+    "PendingChange",
+    "PendingChangeStatus",
     "Question",
     "Section",
     "SectionKind",
