@@ -130,17 +130,20 @@ class Issue(models.Model):
     # Publication: the one rule, for the admin's actions and forms, the
     # commands and the tests.
 
-    def publication_problems(self, sections=None):
+    def publication_problems(self, sections=None, question_counts=None):
         """Why this issue cannot be published, as ValidationErrors with codes
         (an empty list if it can). `sections` are the sections it is about to
-        have, saved or not (the admin's rows); by default, those stored."""
+        have, saved or not (the admin's rows); by default, those stored.
+        `question_counts` says, by id() of a section object, how many
+        questions it is about to have; the others' are counted as stored."""
         if sections is None:
             sections = list(self.sections.only("title", "kind", "interviewee_name"))
+        question_counts = question_counts or {}
         problems = []
         if not sections:
             problems.append(ValidationError(_("it has no sections"), code="no_sections"))
         interviews = [section for section in sections if section.kind == SectionKind.INTERVIEW]
-        stored = [section.pk for section in interviews if section.pk]
+        stored = [s.pk for s in interviews if s.pk and id(s) not in question_counts]
         with_questions = (
             set(Question.objects.filter(section__in=stored).values_list("section_id", flat=True))
             if stored
@@ -155,7 +158,12 @@ class Issue(models.Model):
                         params={"title": section.title},
                     )
                 )
-            if section.pk not in with_questions:
+            has_questions = (
+                question_counts[id(section)] > 0
+                if id(section) in question_counts
+                else section.pk in with_questions
+            )
+            if not has_questions:
                 problems.append(
                     ValidationError(
                         _("the interview “%(title)s” has no questions"),
