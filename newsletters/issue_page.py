@@ -70,6 +70,8 @@ class SectionBlock:
     portrait: Thumbnail | None
     subsections: list["SectionBlock"] = field(default_factory=list)
     boxes: list["SectionBlock"] = field(default_factory=list)
+    # Anchors the section had, kept as ids in the page for links sent before.
+    former_anchors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -149,6 +151,7 @@ def build_page(issue, *, published=None, is_preview=False):
         questions[question.section_id].append(question)
     for link in SectionLink.objects.filter(section__issue=issue).order_by("order", "pk"):
         links[link.section_id].append(link)
+    former_anchors = page_former_anchors(sections)
     blocks = {
         section.pk: SectionBlock(
             section=section,
@@ -156,6 +159,7 @@ def build_page(issue, *, published=None, is_preview=False):
             links=links.get(section.pk, []),
             image=thumbnail(section.image, SECTION_IMAGE_WIDTH),
             portrait=thumbnail(section.portrait, PORTRAIT_WIDTH),
+            former_anchors=former_anchors.get(section.pk, []),
         )
         for section in sections
     }
@@ -185,6 +189,21 @@ def build_page(issue, *, published=None, is_preview=False):
         listings=load_listings(issue, {section.listing for section in sections}),
         is_preview=is_preview,
     )
+
+
+def page_former_anchors(sections):
+    """Each section's former anchors that can still be ids in the page: none
+    that a section has now (or its heading's id, "<anchor>-title"), and each
+    once only, so the live address always wins and ids stay unique."""
+    taken = {section.anchor for section in sections}
+    taken |= {f"{anchor}-title" for anchor in taken}
+    kept = defaultdict(list)
+    for section in sections:
+        for anchor in section.former_anchors:
+            if anchor not in taken:
+                kept[section.pk].append(anchor)
+                taken.add(anchor)
+    return kept
 
 
 def load_listings(issue, asked):

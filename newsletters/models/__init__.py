@@ -1,5 +1,6 @@
 from .account_emails import AccountEmail, AccountEmailKind, AccountEmailStatus
 from .deliveries import Delivery, DeliveryStatus, IssueSend, SendWorker  # noqa: F401
+from .former_addresses import FormerIssueSlug
 from .issues import (
     Issue,
     IssueStatus,
@@ -25,6 +26,7 @@ __all__ = [
     "AccountEmailStatus",
     "ConsentSource",
     "ErasureRecord",
+    "FormerIssueSlug",
     "Issue",
     "IssueStatus",
     "Meeting",

@@ -13,6 +13,8 @@ from msme_portal.images import RandomImageName, validate_image
 from msme_portal.richtext import RichTextField
 from network.models import MemberEconomy, NetworkOrganization
 
+from .former_addresses import record_anchor_change, recording_slug_change
+
 
 class IssueStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -100,6 +102,11 @@ class Issue(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Sent emails link to the old slug: newsletters/models/former_addresses.py.
+        with recording_slug_change(self, kwargs.get("update_fields")):
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("newsletters:issue_detail", kwargs={"slug": self.slug})
@@ -255,6 +262,8 @@ class Section(models.Model):
         max_length=80,
         help_text=_("Identifier in the page address (#anchor); unique within the issue."),
     )
+    # Kept in the page so sent links to them still arrive (former_addresses.py).
+    former_anchors = models.JSONField(_("former anchors"), default=list, blank=True, editable=False)
     body = RichTextField(_("text"), blank=True)
     box_style = models.CharField(
         _("box style"), max_length=20, choices=BoxStyle.choices, default=BoxStyle.PLAIN
@@ -326,6 +335,10 @@ class Section(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.title}" if self.number else self.title
+
+    def save(self, *args, **kwargs):
+        kwargs["update_fields"] = record_anchor_change(self, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.issue.get_absolute_url()}#{self.anchor}"

@@ -1,10 +1,13 @@
 """Public pages of the newsletter: the home page, the archive and an issue.
 
 The issue page is built by newsletters/issue_page.py, which the admin's
-preview and the email use too.
+preview and the email use too. An issue's former slugs redirect to it
+(newsletters/models/former_addresses.py).
 """
 
+from django.conf import settings
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -66,7 +69,31 @@ class IssueListView(ListView):
 
 @method_decorator(cache_public_page, name="get")
 class IssueDetailView(View):
-    """A published issue: see newsletters/issue_page.py."""
+    """A published issue: see newsletters/issue_page.py. A slug the issue
+    had before answers with a permanent redirect to its address."""
 
     def get(self, request, slug):
-        return issue_page.page_response(request, issue_page.load_published_page(slug))
+        try:
+            page = issue_page.load_published_page(slug)
+        except Http404:
+            moved = moved_issue(slug)
+            if moved is None:
+                raise
+            return moved
+        return issue_page.page_response(request, page)
+
+
+def moved_issue(slug):
+    """The redirect from a former slug of a published issue, or None (a
+    draft's former slug is as unknown as any other address). Looked up only
+    once no published issue has the slug, so the issue page pays no query
+    for it."""
+    issue = Issue.objects.published().filter(former_slugs__slug=slug).only("slug").first()
+    if issue is None:
+        return None
+    response = HttpResponsePermanentRedirect(issue.get_absolute_url())
+    # Public like a 404 (msme_portal/http_cache.py keeps a view's own public
+    # header for anonymous visitors only), and short-lived: browsers keep a
+    # 301 without Cache-Control for good, and the slug may change again.
+    response.headers["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
+    return response
