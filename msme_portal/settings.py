@@ -336,6 +336,9 @@ CKEDITOR_CONFIGS = {
         "height": 300,
         "width": "100%",
         "removePlugins": "exportpdf",
+        # A div, not an iframe: the page moves sections and questions
+        # in the page when they are reordered, and a moved iframe loses its text.
+        "extraPlugins": "divarea",
     }
 }
 SILENCED_SYSTEM_CHECKS = [

@@ -86,6 +86,7 @@ STAFF_GROUP_MIGRATIONS = [
     ("newsletters.migrations.0002_staff_groups", "create_groups"),
     ("newsletters.migrations.0003_subscribers", "grant_publishers"),
     ("newsletters.migrations.0008_publishers_follow_sends", "grant"),
+    ("newsletters.migrations.0013_staging_permissions", "grant"),
 ]
 
 

@@ -1,3 +1,10 @@
-"""Admin for the newsletter: issues and their content, subscribers."""
+"""Admin for the newsletter: issues and their content, changes waiting for
+approval, meetings, subscribers and sends."""
 
-from . import issue_admin, send_admin, subscriber_admin  # noqa: F401  (registers the model admins)
+from . import (  # noqa: F401  (registers the model admins)
+    issue_admin,
+    pending_change_admin,
+    section_admin,
+    send_admin,
+    subscriber_admin,
+)

@@ -1,36 +1,38 @@
-"""Admin for issues, sections, interviews and meetings.
+"""The issue's page in the admin: the whole issue, its sections with their
+questions and links, on one page (newsletters/admin/section_forms.py).
 
-Editors write; publishers publish. Publication goes through the "publish" and
-"unpublish" actions, offered only to publishers (newsletters/permissions.py),
-by the rules of `Issue.publication_problems()`; for everyone else the status
-and publication date are read-only. Staff can preview a draft exactly as the
-public issue page will show it, and open an issue's send page from the list.
+Editors write; Publishers publish (newsletters/permissions.py). An Editor's
+save of a published issue waits for a Publisher's approval and the public
+keeps seeing the live issue (newsletters/staging.py); a Publisher's save of
+it is published at once, once it passes the publication rules. Every save
+is a version (django-reversion): History lists, compares and restores them
+(newsletters/admin/issue_history.py). The preview shows any issue as the
+public page will, with links back to editing and, for Publishers, to
+publishing.
 """
 
-from django import forms
+import nested_admin
 from django.contrib import admin, messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
 
-from msme_portal.admin_helpers import HTTPS_URL_FIELDS
-from newsletters import issue_page
-from newsletters.models import (
-    Issue,
-    IssueStatus,
-    Meeting,
-    Question,
-    Section,
-    SectionKind,
-    SectionLink,
-)
+from newsletters import issue_page, revisions, staging
+from newsletters.admin.issue_history import IssueHistoryMixin
+from newsletters.admin.section_forms import ModelErrorsForm, SectionInline
+from newsletters.models import Issue, IssueStatus, PendingChange
 from newsletters.permissions import can_publish
+
+revisions.register()
 
 
 class PublicationYearFilter(admin.SimpleListFilter):
@@ -45,95 +47,6 @@ class PublicationYearFilter(admin.SimpleListFilter):
         if self.value() and self.value().isdigit():
             return queryset.filter(published_at__year=int(self.value()))
         return queryset
-
-
-class ModelErrorsForm(forms.ModelForm):
-    """A model form that shows the model's errors about fields it does not
-    display (an interview's interviewee in the issue's section rows, a
-    read-only status) as errors of the whole form. Django would raise
-    ValueError for them, a server error instead of a message."""
-
-    def _update_errors(self, errors):
-        if hasattr(errors, "error_dict"):
-            for field in list(errors.error_dict):
-                if field != NON_FIELD_ERRORS and field not in self.fields:
-                    moved = errors.error_dict.pop(field)
-                    errors.error_dict.setdefault(NON_FIELD_ERRORS, []).extend(moved)
-        super()._update_errors(errors)
-
-
-class SectionInlineFormSet(forms.BaseInlineFormSet):
-    """Checks the sections together: printed numbers differ, and an issue
-    marked published passes `Issue.publication_problems()` with the rows as
-    they are about to be saved."""
-
-    # The rule's problems, worded for the form. A missing interviewee is not
-    # here: each interview row's own validation reports it.
-    PROBLEM_MESSAGES = {
-        "no_sections": _("A published issue needs at least one section. Add a section first."),
-        "interview_without_questions": _(
-            "The interview “%(title)s” has no questions. Add them on the "
-            "section's page before publishing."
-        ),
-    }
-
-    def kept_forms(self):
-        return [
-            form
-            for form in self.forms
-            if form.has_changed() or form.instance.pk
-            if not (self.can_delete and self._should_delete_form(form))
-        ]
-
-    def clean(self):
-        super().clean()
-        kept = self.kept_forms()
-        # The database allows one section per number and issue; two new rows
-        # with the same number would otherwise pass each form's own checks.
-        numbers = [form.cleaned_data.get("number") for form in kept if form.is_valid()]
-        numbers = [number for number in numbers if number is not None]
-        duplicates = sorted({number for number in numbers if numbers.count(number) > 1})
-        if duplicates:
-            raise ValidationError(
-                _("Two sections have the number %(number)s; give each its own number."),
-                code="duplicate_number",
-                params={"number": duplicates[0]},
-            )
-        if self.instance.status != IssueStatus.PUBLISHED:
-            return
-        sections = [form.instance for form in kept]
-        for problem in self.instance.publication_problems(sections=sections):
-            if problem.code in self.PROBLEM_MESSAGES:
-                raise ValidationError(
-                    self.PROBLEM_MESSAGES[problem.code], code=problem.code, params=problem.params
-                )
-
-
-class SectionInline(admin.TabularInline):
-    model = Section
-    form = ModelErrorsForm
-    formset = SectionInlineFormSet
-    fields = ["order", "number", "kind", "title", "anchor", "parent"]
-    prepopulated_fields = {"anchor": ["title"]}
-    ordering = ["order", "pk"]
-    show_change_link = True
-    extra = 1
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "parent":
-            # Only top-level sections of the issue being edited can be chosen.
-            issue_id = request.resolver_match.kwargs.get("object_id")
-            queryset = Section.objects.filter(parent=None)
-            kwargs["queryset"] = (
-                queryset.filter(issue_id=issue_id)
-                if issue_id and str(issue_id).isdigit()
-                else queryset.none()
-            )
-            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-            # Read the choices once for all rows instead of once per row.
-            field.choices = list(field.choices)
-            return field
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class IssueAdminForm(ModelErrorsForm):
@@ -151,7 +64,7 @@ class IssueAdminForm(ModelErrorsForm):
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(IssueHistoryMixin, VersionAdmin, nested_admin.NestedModelAdmin):
     form = IssueAdminForm
     inlines = [SectionInline]
     list_display = [
@@ -173,13 +86,21 @@ class IssueAdmin(admin.ModelAdmin):
     filter_horizontal = ["featured_guides", "featured_organizations"]
     readonly_fields = ["created_at", "updated_at"]
     actions = ["publish", "unpublish", "send_by_email"]
+    history_latest_first = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary"]}),
-        (_("Numbering"), {"fields": ["volume", "number", "season"]}),
+        (_("Numbering"), {"fields": ["volume", "number", "season"], "classes": ["collapse"]}),
         (_("Publication"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
-        (_("Cover"), {"fields": ["cover_image", "cover_image_alt"]}),
-        (_("Lists"), {"fields": ["featured_guides", "featured_organizations"]}),
+        (_("Cover"), {"fields": ["cover_image", "cover_image_alt"], "classes": ["collapse"]}),
+        (
+            _("Lists"),
+            {"fields": ["featured_guides", "featured_organizations"], "classes": ["collapse"]},
+        ),
     ]
+
+    class Media:
+        css = {"all": ["newsletters/admin/issue_editor.css"]}
+        js = ["newsletters/admin/issue_editor.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(section_count=Count("sections"))
@@ -187,11 +108,129 @@ class IssueAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not can_publish(request.user):
-            readonly += ["status", "published_at"]
+            # Editors may plan a publication date; only Publishers publish.
+            readonly.append("status")
         return readonly
 
     def has_publish_permission(self, request):
         return can_publish(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        if (
+            obj is not None
+            and obj.status == IssueStatus.PUBLISHED
+            and not can_publish(request.user)
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_view_on_site_url(self, obj=None):
+        # A draft has no public page yet: "View on site" opens its preview.
+        if obj is not None and not obj.is_public:
+            return reverse("admin:newsletters_issue_preview", args=[obj.pk])
+        return super().get_view_on_site_url(obj)
+
+    # Saving: an Editor's change to a live issue waits for approval.
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        issue = self.get_object(request, unquote(object_id))
+        if request.method == "POST" and staging.is_staged_for(request.user, issue):
+            # Not in a version: the save is undone, and approving it records one.
+            return admin.ModelAdmin.change_view(self, request, object_id, form_url, extra_context)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        issue = self.get_object(request, unquote(object_id)) if object_id else None
+        staged = staging.is_staged_for(request.user, issue) and not getattr(
+            request, "staging", False
+        )
+        if not staged:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        waiting = PendingChange.objects.waiting().filter(issue=issue).first()
+        if waiting is not None:
+            return self.refuse_while_waiting(request, issue, waiting, object_id, form_url)
+        if request.method != "POST":
+            messages.info(
+                request,
+                _(
+                    "This issue is published. Your changes will wait for a Publisher's "
+                    "approval; the public page stays as it is until then."
+                ),
+            )
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        request.staging = True
+        response, change = staging.propose(
+            request,
+            issue,
+            lambda: super(IssueAdmin, self).changeform_view(
+                request, object_id, form_url, extra_context
+            ),
+        )
+        return self.after_proposal(request, issue, response, change)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        issue = self.get_object(request, unquote(object_id))
+        if request.method != "POST" or not staging.is_staged_for(request.user, issue):
+            return super().revision_view(request, object_id, version_id, extra_context)
+        waiting = PendingChange.objects.waiting().filter(issue=issue).first()
+        if waiting is not None:
+            return self.refuse_while_waiting(request, issue, waiting, object_id)
+        request.staging = True
+        response, change = staging.propose(
+            request,
+            issue,
+            lambda: super(IssueAdmin, self).revision_view(
+                request, object_id, version_id, extra_context
+            ),
+        )
+        return self.after_proposal(request, issue, response, change)
+
+    def refuse_while_waiting(self, request, issue, waiting, object_id, form_url=""):
+        link = reverse("admin:newsletters_pendingchange_change", args=[waiting.pk])
+        message = format_html(
+            '{} <a href="{}">{}</a>',
+            _(
+                "A change to this issue is waiting for approval. It must be approved, "
+                "rejected or withdrawn before the issue can be changed again."
+            ),
+            link,
+            _("See the waiting change"),
+        )
+        if request.method == "POST":
+            messages.error(request, message)
+            return HttpResponseRedirect(request.path)
+        messages.warning(request, message)
+        request.staging = True  # shown, never saved
+        return super().changeform_view(request, object_id, form_url)
+
+    def after_proposal(self, request, issue, response, change):
+        if change is None:
+            return response  # the form, with its errors
+        messages.success(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _(
+                    "Your changes to “%(issue)s” are waiting for a Publisher's approval. "
+                    "The public page is unchanged until then."
+                )
+                % {"issue": issue},
+                reverse("admin:newsletters_pendingchange_change", args=[change.pk]),
+                _("See the waiting change"),
+            ),
+        )
+        return HttpResponseRedirect(reverse("admin:newsletters_issue_change", args=[issue.pk]))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if getattr(request, "staging", False):
+            request.staged_state = staging.serialize_issue(form.instance)
+
+    def message_user(self, request, message, *args, **kwargs):
+        # A staged save's own "changed successfully" would be untrue.
+        if getattr(request, "staging", False):
+            return
+        super().message_user(request, message, *args, **kwargs)
 
     # Columns
 
@@ -219,21 +258,34 @@ class IssueAdmin(admin.ModelAdmin):
     def publish(self, request, queryset):
         if not self.has_publish_permission(request):
             raise PermissionDenied
-        published = 0
+        issues = list(queryset)
         now = timezone.now()
-        for issue in queryset:
-            try:
-                issue.publish(now=now)
-            except ValidationError as refusal:
-                self.message_user(
-                    request,
-                    _("“%(issue)s” was not published: %(problems)s.")
-                    % {"issue": issue, "problems": "; ".join(refusal.messages)},
-                    messages.ERROR,
+        # A publication date in the past is published only once confirmed,
+        # on the issue's own publish page.
+        asking = [
+            issue
+            for issue in issues
+            if issue.status != IssueStatus.PUBLISHED
+            and issue.published_at is not None
+            and issue.published_at < now
+        ]
+        if len(issues) == 1 and asking:
+            return HttpResponseRedirect(
+                reverse("admin:newsletters_issue_publish", args=[issues[0].pk])
+            )
+        for issue in asking:
+            self.message_user(
+                request,
+                _(
+                    "“%(issue)s” was not published: its publication date is in the past. "
+                    "Publish it on its own to confirm the date."
                 )
-                continue
-            self.log_change(request, issue, _("Published."))
-            published += 1
+                % {"issue": issue},
+                messages.WARNING,
+            )
+        published = sum(
+            self.publish_one(request, issue, now) for issue in issues if issue not in asking
+        )
         if published:
             self.message_user(
                 request,
@@ -241,6 +293,21 @@ class IssueAdmin(admin.ModelAdmin):
                 % {"count": published},
                 messages.SUCCESS,
             )
+        return None
+
+    def publish_one(self, request, issue, now):
+        try:
+            issue.publish(now=now)
+        except ValidationError as refusal:
+            self.message_user(
+                request,
+                _("“%(issue)s” was not published: %(problems)s.")
+                % {"issue": issue, "problems": "; ".join(refusal.messages)},
+                messages.ERROR,
+            )
+            return False
+        self.log_change(request, issue, _("Published."))
+        return True
 
     @admin.action(permissions=["publish"], description=_("Unpublish the selected issues"))
     def unpublish(self, request, queryset):
@@ -272,13 +339,15 @@ class IssueAdmin(admin.ModelAdmin):
             return None
         return HttpResponseRedirect(reverse("admin:newsletters_send_issue", args=[issues[0].pk]))
 
-    # Preview
+    # Preview and publishing one issue
 
     def get_urls(self):
         # cacheable=True: the view sets its own Cache-Control, "private, no-store".
         preview = self.admin_site.admin_view(self.preview_view, cacheable=True)
+        publish = self.admin_site.admin_view(self.publish_view)
         return [
             path("<int:object_id>/preview/", preview, name="newsletters_issue_preview"),
+            path("<int:object_id>/publish/", publish, name="newsletters_issue_publish"),
             *super().get_urls(),
         ]
 
@@ -289,143 +358,59 @@ class IssueAdmin(admin.ModelAdmin):
             raise PermissionDenied
         page = issue_page.build_page(issue, is_preview=True)
         response = issue_page.page_response(request, page)
+        response.context_data["preview_actions"] = {
+            "edit_url": reverse("admin:newsletters_issue_change", args=[issue.pk]),
+            "publish_url": (
+                reverse("admin:newsletters_issue_publish", args=[issue.pk])
+                if can_publish(request.user) and issue.status != IssueStatus.PUBLISHED
+                else ""
+            ),
+        }
         response.render()
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
         return response
 
-
-class QuestionInline(admin.StackedInline):
-    model = Question
-    fields = ["order", "question", "answer"]
-    ordering = ["order", "pk"]
-    extra = 0
-
-
-class SectionLinkInline(admin.TabularInline):
-    model = SectionLink
-    formfield_overrides = HTTPS_URL_FIELDS
-    fields = ["order", "label", "url"]
-    ordering = ["order", "pk"]
-    extra = 0
-
-
-class SectionAdminForm(ModelErrorsForm):
-    def clean(self):
-        cleaned_data = super().clean()
-        parent, issue = cleaned_data.get("parent"), cleaned_data.get("issue")
-        if parent is not None and issue is not None and parent.issue_id != issue.pk:
-            self.add_error("parent", _("Choose a section of the same issue."))
-        return cleaned_data
-
-
-class InterviewFilter(admin.SimpleListFilter):
-    title = _("needs attention")
-    parameter_name = "attention"
-
-    def lookups(self, request, model_admin):
-        return [("interview_without_questions", _("Interviews without questions"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "interview_without_questions":
-            return queryset.filter(kind=SectionKind.INTERVIEW, has_questions=False)
-        return queryset
-
-
-@admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
-    form = SectionAdminForm
-    inlines = [QuestionInline, SectionLinkInline]
-    list_display = ["title", "issue", "kind", "order", "parent", "problems"]
-    list_filter = [InterviewFilter, "kind", "issue"]
-    list_select_related = ["issue", "parent"]
-    search_fields = ["title", "anchor", "body", "interviewee_name"]
-    autocomplete_fields = ["issue"]
-    ordering = ["-issue__created_at", "order", "pk"]
-    fieldsets = [
-        (None, {"fields": ["issue", "parent", "order", "number", "kind", "title", "anchor"]}),
-        (None, {"fields": ["body", "box_style", "listing"]}),
-        (_("Image"), {"fields": ["image", "image_alt", "image_caption"]}),
-        (
-            _("Coordinator's message"),
-            {"fields": ["signatory_name", "signatory_title", "signatory_economy"]},
-        ),
-        (
-            _("Interview"),
-            {
-                "fields": [
-                    "interviewee_name",
-                    "interviewee_organization",
-                    "interviewee_bio",
-                    "portrait",
-                    "portrait_alt",
-                ]
-            },
-        ),
-    ]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(has_questions=Exists(Question.objects.filter(section=OuterRef("pk"))))
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "parent":
-            queryset = Section.objects.filter(parent=None).select_related("issue")
-            object_id = request.resolver_match.kwargs.get("object_id")
-            if object_id and str(object_id).isdigit():
-                section = Section.objects.filter(pk=object_id).first()
-                if section is not None:
-                    queryset = queryset.filter(issue_id=section.issue_id).exclude(pk=section.pk)
-            kwargs["queryset"] = queryset
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @admin.display(description=_("problems"))
-    def problems(self, obj):
-        if obj.kind == SectionKind.INTERVIEW and not obj.has_questions:
-            return _("Interview without questions: it cannot be published.")
-        return ""
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        section = form.instance
-        if section.kind == SectionKind.INTERVIEW and not section.questions.exists():
-            self.message_user(
-                request,
-                _(
-                    "The interview “%(title)s” has no questions yet; its issue cannot be "
-                    "published until it has."
+    def publish_view(self, request, object_id):
+        """Publish one issue, asking first; a publication date in the past is
+        kept only when the Publisher says so."""
+        if not can_publish(request.user):
+            raise PermissionDenied
+        issue = get_object_or_404(Issue, pk=object_id)
+        change_url = reverse("admin:newsletters_issue_change", args=[issue.pk])
+        if issue.status == IssueStatus.PUBLISHED:
+            self.message_user(request, _("“%(issue)s” is already published.") % {"issue": issue})
+            return HttpResponseRedirect(change_url)
+        now = timezone.now()
+        date_in_past = issue.published_at is not None and issue.published_at < now
+        if request.method == "POST":
+            if request.POST.get("date") == "now" or (
+                date_in_past and request.POST.get("date") != "keep"
+            ):
+                issue.published_at = None
+            if self.publish_one(request, issue, now):
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("“%(issue)s” is published.") % {"issue": issue}
+                        if issue.is_public
+                        else _("“%(issue)s” is scheduled.") % {"issue": issue},
+                        issue.get_absolute_url(),
+                        _("View it on the site"),
+                    ),
+                    messages.SUCCESS,
                 )
-                % {"title": section.title},
-                messages.WARNING,
-            )
-
-
-class MeetingYearFilter(admin.SimpleListFilter):
-    title = _("year")
-    parameter_name = "year"
-
-    def lookups(self, request, model_admin):
-        years = Meeting.objects.dates("date", "year", "DESC")
-        return [(str(day.year), str(day.year)) for day in years]
-
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(date__year=int(self.value()))
-        return queryset
-
-
-@admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
-    formfield_overrides = HTTPS_URL_FIELDS
-    list_display = ["date", "title", "kind", "has_recording"]
-    list_filter = ["kind", MeetingYearFilter]
-    search_fields = ["title", "description"]
-    ordering = ["-date"]
-    date_hierarchy = "date"
-
-    @admin.display(description=_("recording"), boolean=True, ordering="recording_url")
-    def has_recording(self, obj):
-        return bool(obj.recording_url)
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Publish “%(issue)s”") % {"issue": issue},
+            "issue": issue,
+            "date_in_past": date_in_past,
+            "problems": [
+                problem.message % (problem.params or {}) for problem in issue.publication_problems()
+            ],
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/newsletters/issue/publish.html", context)

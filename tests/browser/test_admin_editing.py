@@ -1,5 +1,6 @@
 """An editor's whole round trip in a real browser: log in, write an issue in
-the rich-text editor, preview it, publish it."""
+the rich-text editor, preview it, publish it (tests/browser/test_issue_editor.py
+takes the same page through every kind of section, reordering and approval)."""
 
 import re
 
@@ -43,17 +44,20 @@ def test_an_editor_writes_previews_and_publishes_an_issue(page, server_url, publ
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     log_in(page, server_url)
 
-    # A new issue with two sections, written in the issue's own form.
+    # A new issue with two sections, written on the issue's own page.
     page.goto(server_url + "/admin/newsletters/issue/add/")
     # Typed key by key: the admin fills in the slug as the title is typed.
     page.locator("#id_title").press_sequentially("Winter 2026")
     expect(page.locator("#id_slug")).to_have_value("winter-2026")
     page.fill("#id_summary", "News from the Group.")
-    page.fill("#id_sections-0-order", "1")
-    page.locator("#id_sections-0-title").press_sequentially("Message from the coordinator")
+    add_section = page.locator("a.djn-add-handler.djn-model-newsletters-section").last
+    add_section.click()
     page.select_option("#id_sections-0-kind", "article")
-    page.click("#sections-group .add-row a")
-    page.fill("#id_sections-1-order", "2")
+    page.locator("#id_sections-0-title").press_sequentially("Message from the coordinator")
+    # The first section's text, typed into its rich-text editor (a div).
+    page.locator("#cke_id_sections-0-body .cke_wysiwyg_div").click()
+    page.keyboard.type(TYPED)
+    add_section.click()
     page.locator("#id_sections-1-title").press_sequentially("Upcoming meetings")
     expect(page.locator("#id_sections-1-anchor")).to_have_value("upcoming-meetings")
     page.click("input[name=_continue]")
@@ -64,15 +68,7 @@ def test_an_editor_writes_previews_and_publishes_an_issue(page, server_url, publ
         "Message from the coordinator",
         "Upcoming meetings",
     ]
-
-    # The first section's text, typed into CKEditor on the section's page.
-    page.locator("#sections-group a.inlinechangelink").first.click()
-    editor_body = page.frame_locator("iframe.cke_wysiwyg_frame").first.locator("body")
-    editor_body.click()
-    page.keyboard.type(TYPED)
-    page.click("input[name=_save]")
-    expect(page.locator(".messagelist .success")).to_be_visible()
-    first = issue.sections.get(order=1)
+    first = issue.sections.get(order=0)
     assert TYPED in first.body
 
     # The preview shows the draft as the public page will.
@@ -110,7 +106,7 @@ def test_an_editor_uploads_an_image_through_the_rich_text_editor(
 
     log_in(page, server_url)
     page.goto(f"{server_url}/admin/newsletters/section/{section.pk}/change/")
-    page.frame_locator("iframe.cke_wysiwyg_frame").first.locator("body").click()
+    page.locator("#cke_id_body .cke_wysiwyg_div").click()
     page.locator("#cke_id_body .cke_button__image").click()
     dialog = page.locator(".cke_dialog").first
     dialog.get_by_role("tab", name="Upload").click()

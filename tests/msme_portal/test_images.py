@@ -378,13 +378,13 @@ def test_the_pixel_limit_admits_a_12_megapixel_phone_photo():
 @pytest.mark.django_db
 def test_an_image_saved_through_the_admin_is_stored_upright_without_metadata(editor_client):
     from newsletters.models import Section
-    from tests.factories import make_issue
+    from tests.factories import make_draft_issue
     from tests.newsletters.helpers import post_section, section_form_data
 
     photo = SimpleUploadedFile("Holiday.JPEG", upright_test_photo(), content_type="image/jpeg")
     response = post_section(
         editor_client,
-        section_form_data(make_issue(), image=photo, image_alt="A red and blue flag"),
+        section_form_data(make_draft_issue(), image=photo, image_alt="A red and blue flag"),
     )
     assert response.status_code == 302
     section = Section.objects.get()
@@ -413,13 +413,13 @@ def test_an_image_saved_in_code_is_re_encoded_too():
 @pytest.mark.parametrize("carrier", sorted(CARRIERS))
 def test_an_admin_upload_carrying_markup_is_a_form_error(editor_client, carrier):
     from newsletters.models import Section
-    from tests.factories import make_issue
+    from tests.factories import make_draft_issue
     from tests.newsletters.helpers import post_section, section_form_data
 
     data = CARRIERS[carrier](MARKUP_PAYLOADS["img onerror"])
     photo = SimpleUploadedFile("photo.png", data, content_type="image/png")
     response = post_section(
-        editor_client, section_form_data(make_issue(), image=photo, image_alt="x")
+        editor_client, section_form_data(make_draft_issue(), image=photo, image_alt="x")
     )
     assert response.status_code == 200
     assert "contains markup" in response.context["adminform"].form.errors["image"][0]

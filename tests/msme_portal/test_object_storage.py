@@ -25,9 +25,9 @@ from msme_portal.storage import media_base_url, save_generated_file
 from msme_portal.thumbnails import SECTION_IMAGE_WIDTH, thumbnail_name
 from newsletters.mail.issue_email import IssueEmail
 from newsletters.models import Section
-from tests.factories import make_confirmed_subscriber, make_issue, make_section
+from tests.factories import make_confirmed_subscriber, make_draft_issue, make_issue, make_section
 from tests.images import image_bytes, post_upload
-from tests.newsletters.helpers import section_form_data
+from tests.newsletters.helpers import form_data, section_form_data
 from tests.processes import run_with_env
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +125,7 @@ def test_the_default_storage_is_the_bucket(bucket):
 
 
 def test_an_image_uploaded_in_the_admin_is_stored_in_the_bucket(editor_client, bucket, settings):
-    issue = make_issue()
+    issue = make_draft_issue()
     data = section_form_data(issue, image=png(), image_alt="A rising chart")
     response = editor_client.post(reverse("admin:newsletters_section_add"), data)
     assert response.status_code == 302
@@ -221,7 +221,7 @@ def test_rich_text_keeps_images_from_the_bucket_only(editor_client, bucket):
 
 @pytest.mark.parametrize("storage", ["local", "bucket"])
 def test_replacing_an_image_deletes_its_old_thumbnails_but_keeps_the_original(
-    client, editor_client, request, storage
+    client, publisher_client, request, storage
 ):
     if storage == "bucket":
         request.getfixturevalue("bucket")
@@ -232,16 +232,13 @@ def test_replacing_an_image_deletes_its_old_thumbnails_but_keeps_the_original(
     old_thumb = thumbnail_name(old_name, SECTION_IMAGE_WIDTH)
     assert default_storage.exists(old_thumb)
 
-    url = reverse("admin:newsletters_section_change", args=[section.pk])
-    data = section_form_data(
-        issue,
-        order=section.order,
-        anchor=section.anchor,
-        title=section.title,
-        image=png("new.png", size=(800, 800)),
-        image_alt="New chart",
+    # A live issue's image is replaced on its page, by a Publisher.
+    url = reverse("admin:newsletters_issue_change", args=[issue.pk])
+    data = form_data(publisher_client, url, "issue_form", _save="Save")
+    data.update(
+        {"sections-0-image": png("new.png", size=(800, 800)), "sections-0-image_alt": "New chart"}
     )
-    assert editor_client.post(url, data).status_code == 302
+    assert publisher_client.post(url, data).status_code == 302
     section.refresh_from_db()
     assert section.image.name != old_name
     assert not default_storage.exists(old_thumb)

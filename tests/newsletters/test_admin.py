@@ -1,7 +1,7 @@
 """The editorial admin: who may do what, publishing, preview, validation."""
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
@@ -79,11 +79,22 @@ def issue_form_data(**overrides):
 
 
 def with_sections(data, *sections):
+    """`data` with these sections' rows, each with the (empty) rows of its
+    questions and links that the issue's page sends with it."""
     data = dict(data)
     data["sections-TOTAL_FORMS"] = str(len(sections))
     for index, section in enumerate(sections):
         for name, value in section.items():
             data[f"sections-{index}-{name}"] = value
+        for children in ("questions", "links"):
+            prefix = f"sections-{index}-{children}"
+            for name, value in [
+                ("TOTAL", "0"),
+                ("INITIAL", "0"),
+                ("MIN_NUM", "0"),
+                ("MAX_NUM", "1000"),
+            ]:
+                data.setdefault(f"{prefix}-{name}_FORMS", value)
     return data
 
 
@@ -156,14 +167,15 @@ def test_an_editor_is_not_offered_publishing_and_cannot_post_it(editor_client):
     assert issue.published_at is None
 
 
-def test_an_editor_cannot_publish_through_the_form(editor_client):
+def test_an_editor_cannot_publish_through_the_form_but_may_plan_the_date(editor_client):
     issue = make_draft_issue()
     section = make_section(issue)
     url = reverse("admin:newsletters_issue_change", args=[issue.pk])
     response = editor_client.get(url)
     assert response.status_code == 200
     assert 'name="status"' not in response.content.decode()
-    assert 'name="published_at_0"' not in response.content.decode()
+    # The date the issue is to carry is the editor's to plan; publishing is not.
+    assert 'name="published_at_0"' in response.content.decode()
 
     data = issue_form_data(
         title=issue.title,
@@ -188,7 +200,8 @@ def test_an_editor_cannot_publish_through_the_form(editor_client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     issue.refresh_from_db()
     assert issue.status == IssueStatus.DRAFT
-    assert issue.published_at is None
+    assert timezone.localtime(issue.published_at).date() == date(2020, 1, 1)
+    assert not Issue.objects.published().exists()
 
 
 def test_a_publisher_publishes_an_issue_with_sections(publisher_client):
@@ -613,6 +626,7 @@ def test_publishing_through_the_form_refuses_an_interview_without_questions(publ
             "kind": "interview",
             "title": "Voices",
             "anchor": interview.anchor,
+            "interviewee_name": "A. Person",
         },
     )
     url = reverse("admin:newsletters_issue_change", args=[issue.pk])
@@ -670,10 +684,17 @@ def test_every_admin_page_of_the_built_in_issue_renders(publisher_client):
     for url in urls:
         assert publisher_client.get(url).status_code == 200, url
 
-    # The built-in issue meets the publishing rules: it can go out again.
+    # The built-in issue meets the publishing rules: it can go out again,
+    # keeping its 2022 date once the Publisher confirms it.
     run_action(publisher_client, "unpublish", issue)
     response = run_action(publisher_client, "publish", issue)
-    assert "Published 1 issue." in messages_of(response)
+    assert "is in the past" in response.content.decode()
+    response = publisher_client.post(
+        reverse("admin:newsletters_issue_publish", args=[issue.pk]), {"date": "keep"}, follow=True
+    )
+    assert any("“Summer 2022” is published." in message for message in messages_of(response))
+    issue.refresh_from_db()
+    assert issue.is_public and issue.published_at.year == 2022
 
 
 def test_the_issue_form_runs_a_fixed_number_of_queries(
@@ -682,7 +703,8 @@ def test_the_issue_form_runs_a_fixed_number_of_queries(
     issue = make_draft_issue()
     for _ in range(25):
         make_section(issue)
-    with django_assert_max_num_queries(16):
+    # Sections, their questions and their links: one query each, however many.
+    with django_assert_max_num_queries(20):
         response = publisher_client.get(reverse("admin:newsletters_issue_change", args=[issue.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('name="sections-') > 25

@@ -125,7 +125,7 @@ def assert_feeds_are_xml(client):
 
 
 def test_an_issue_saved_in_the_admin_with_control_characters_keeps_the_feeds_working(
-    client, editor_client
+    client, publisher_client
 ):
     issue = make_issue(title="Summer 2022", slug="summer-2022")
     section = make_section(issue)
@@ -147,9 +147,18 @@ def test_an_issue_saved_in_the_admin_with_control_characters_keeps_the_feeds_wor
         "sections-0-kind": section.kind,
         "sections-0-title": section.title,
         "sections-0-anchor": section.anchor,
+        "status": issue.status,
+        "published_at_0": timezone.localtime(issue.published_at).strftime("%Y-%m-%d"),
+        "published_at_1": timezone.localtime(issue.published_at).strftime("%H:%M:%S"),
+        # The section's questions and links, none.
+        "sections-0-questions-TOTAL_FORMS": "0",
+        "sections-0-questions-INITIAL_FORMS": "0",
+        "sections-0-links-TOTAL_FORMS": "0",
+        "sections-0-links-INITIAL_FORMS": "0",
     }
+    # A live issue: a Publisher's save is published at once.
     url = reverse("admin:newsletters_issue_change", args=[issue.pk])
-    response = editor_client.post(url, data)
+    response = publisher_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     issue.refresh_from_db()
     # Line breaks of a single-line title become spaces; other controls go.

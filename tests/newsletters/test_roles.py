@@ -32,6 +32,7 @@ from newsletters.models import (
     Issue,
     IssueSend,
     IssueStatus,
+    PendingChange,
     Section,
     SectionKind,
     Subscriber,
@@ -48,6 +49,7 @@ from tests.factories import (
     make_question,
     make_section,
 )
+from tests.newsletters.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +81,7 @@ def content(django_user_model):
     make_question(interview)
     make_link(interview)
     draft = make_draft_issue(title="Winter draft")
-    make_section(draft, title="Draft article", anchor="draft-article")
+    draft_section = make_section(draft, title="Draft article", anchor="draft-article")
     reader = confirmed_subscriber("a@example.org")
     other_reader = confirmed_subscriber("b@example.org")
     pending = Subscriber.objects.create(email="pending@example.org")
@@ -95,6 +97,7 @@ def content(django_user_model):
         published=published,
         draft=draft,
         section=interview,
+        draft_section=draft_section,
         meeting=make_meeting(),
         officer=make_officer(),
         guide=make_guide(),
@@ -175,7 +178,8 @@ PAGES = [
         ),
         BOTH,
     ),
-    ("section delete", lambda c: admin_url("newsletters_section_delete", c.section.pk), BOTH),
+    # A published issue's sections change on its own page only.
+    ("section delete", lambda c: admin_url("newsletters_section_delete", c.draft_section.pk), BOTH),
     (
         "issue autocomplete",
         lambda c: admin_url(
@@ -374,80 +378,6 @@ def test_no_page_a_role_sees_links_to_one_it_may_not(staff, role, content):
 # Actions and where they land
 
 
-class FormFields(HTMLParser):
-    """The values a browser would submit from a page's admin form."""
-
-    def __init__(self, form_id):
-        super().__init__()
-        self.form_id = form_id
-        self.in_form = False
-        self.select = None
-        self.select_options = []
-        self.selected = self.multiple = False
-        self.textarea = None
-        self.data = {}
-
-    def add(self, name, value):
-        if "__prefix__" in name:  # the inlines' blank template row
-            return
-        self.data.setdefault(name, []).append(value)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.in_form = attrs.get("id") == self.form_id
-        if tag == "option" and self.select:
-            self.select_options.append(attrs.get("value", ""))
-            if "selected" in attrs:
-                self.selected = True
-                self.add(self.select, attrs.get("value", ""))
-        if not self.in_form or "name" not in attrs:
-            return
-        if tag == "input":
-            kind = attrs.get("type", "text")
-            if kind in {"submit", "file", "button", "image"}:
-                return
-            if kind in {"checkbox", "radio"} and "checked" not in attrs:
-                return
-            self.add(attrs["name"], attrs.get("value", "on" if kind == "checkbox" else ""))
-        elif tag == "select":
-            self.select, self.select_options, self.selected = attrs["name"], [], False
-            self.multiple = "multiple" in attrs
-        elif tag == "textarea":
-            self.textarea = attrs["name"]
-            self.add(self.textarea, "")
-
-    def handle_data(self, data):
-        if self.textarea and "__prefix__" not in self.textarea:
-            if not self.data[self.textarea][-1]:
-                # HTML drops the line break that opens a textarea's content.
-                data = data.removeprefix("\n")
-            self.data[self.textarea][-1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.in_form = False
-        elif tag == "select" and self.select:
-            # A single choice with nothing selected sends its first option.
-            if not (self.selected or self.multiple) and self.select_options:
-                self.add(self.select, self.select_options[0])
-            self.select = None
-        elif tag == "textarea":
-            self.textarea = None
-
-
-def form_data(client, url, form_id, **changes):
-    """GET `url` and return its form's data as the browser would send it,
-    with `changes` applied."""
-    response = client.get(url)
-    assert response.status_code == 200
-    parser = FormFields(form_id)
-    parser.feed(response.content.decode())
-    data = {name: values if len(values) > 1 else values[0] for name, values in parser.data.items()}
-    data.update(changes)
-    return data
-
-
 def assert_lands_on(response, url):
     """Followed redirects ended on `url`, answered 200, with no refusal on the way."""
     assert response.status_code == 200, response.redirect_chain
@@ -466,8 +396,8 @@ def page_text(response):
 
 
 CHANGE_FORMS = [
-    ("newsletters", "issue", lambda c: c.published, {}),
-    ("newsletters", "section", lambda c: c.section, {}),
+    ("newsletters", "issue", lambda c: c.draft, {}),
+    ("newsletters", "section", lambda c: c.draft_section, {}),
     ("newsletters", "meeting", lambda c: c.meeting, {}),
     ("network", "membereconomy", lambda c: c.officer.economy, {}),
     ("network", "networkorganization", lambda c: c.organization, {}),
@@ -532,11 +462,46 @@ def test_both_roles_add_an_issue_and_land_on_its_list(staff, content):
 
 def test_both_roles_delete_a_section_and_land_on_the_list(staff, content):
     response = staff.post(
-        admin_url("newsletters_section_delete", content.section.pk), {"post": "yes"}, follow=True
+        admin_url("newsletters_section_delete", content.draft_section.pk),
+        {"post": "yes"},
+        follow=True,
     )
 
     assert_lands_on(response, admin_url("newsletters_section_changelist"))
-    assert not Section.objects.filter(pk=content.section.pk).exists()
+    assert not Section.objects.filter(pk=content.draft_section.pk).exists()
+
+
+def test_neither_role_deletes_a_live_issues_section_from_its_own_page(staff, content):
+    url = admin_url("newsletters_section_delete", content.section.pk)
+    assert staff.post(url, {"post": "yes"}).status_code == 403
+    assert Section.objects.filter(pk=content.section.pk).exists()
+
+
+def test_an_editor_saving_a_live_issue_lands_on_it_with_the_change_waiting(editor_client, content):
+    url = admin_url("newsletters_issue_change", content.published.pk)
+    data = form_data(editor_client, url, "issue_form", _save="Save", summary="A new summary.")
+
+    response = editor_client.post(url, data, follow=True)
+
+    assert_lands_on(response, url)
+    assert "waiting for a Publisher&#x27;s approval" in page_text(response)
+    assert PendingChange.objects.waiting().filter(issue=content.published).count() == 1
+    content.published.refresh_from_db()
+    assert content.published.summary != "A new summary."
+
+
+def test_a_publisher_saving_a_live_issue_publishes_it_and_lands_on_the_list(
+    publisher_client, content
+):
+    url = admin_url("newsletters_issue_change", content.published.pk)
+    data = form_data(publisher_client, url, "issue_form", _save="Save", summary="A new summary.")
+
+    response = publisher_client.post(url, data, follow=True)
+
+    assert_lands_on(response, admin_url("newsletters_issue_changelist"))
+    assert "was changed successfully" in page_text(response)
+    content.published.refresh_from_db()
+    assert content.published.summary == "A new summary."
 
 
 def test_both_roles_end_an_officers_term_and_land_on_the_list(staff, content):
