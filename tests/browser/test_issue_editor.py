@@ -202,3 +202,21 @@ def test_an_editor_composes_an_issue_on_one_page_and_a_publisher_publishes_it(
     expect(visitor.get_by_text("Answer 2.")).to_be_visible()
     visitor.close()
     publisher.close()
+
+
+def test_the_summer_2022_issue_page_fits_a_1280_pixel_screen(browser, server_url, staff):
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+    issue = Issue.objects.get(slug="summer-2022")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, server_url, "publisher")
+    page.goto(f"{server_url}/admin/newsletters/issue/{issue.pk}/change/")
+    expect(page.locator("#sections-27")).to_be_attached()
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], widths
+    # Each section's Delete box is on screen, not off to the right.
+    delete = page.locator("#sections-0 > h3 .djn-delete-handler")
+    box = delete.bounding_box()
+    assert box["x"] + box["width"] <= 1280, box
+    page.close()
