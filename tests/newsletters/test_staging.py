@@ -219,7 +219,7 @@ def test_an_interview_of_a_live_issue_cannot_lose_its_last_question(publisher, l
 
 
 def test_a_restore_brings_back_an_earlier_versions_text_exactly(publisher, live):
-    first = '<p>First <strong>version</strong> &amp; its words.</p>'
+    first = "<p>First <strong>version</strong> &amp; its words.</p>"
     save_issue(publisher, live, **{"sections-0-body": first})
     save_issue(publisher, live, **{"sections-0-body": "<p>A later, worse version.</p>"})
     versions = Version.objects.get_for_object(live).order_by("pk")
