@@ -106,15 +106,23 @@ def test_the_committed_catalogue_has_both_engines_strings(language):
 
 
 def plural_forms(string):
-    """A message's translations: one, or a tuple of one per plural form."""
-    return string if isinstance(string, tuple) else (string,)
+    """A message's translations as a tuple: one, or one per plural form.
+
+    Babel gives a plural message's forms as a tuple from a .po file and as a
+    list from a .mo file."""
+    return tuple(string) if isinstance(string, tuple | list) else (string,)
+
+
+def message_key(message):
+    """A message's id, hashable: a plural message's is (singular, plural)."""
+    return tuple(message.id) if isinstance(message.id, tuple | list) else message.id
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_compiled_catalogue_matches_the_catalogue(language):
     def translations(messages):
         return {
-            message.id: message.string
+            message_key(message): plural_forms(message.string)
             for message in messages
             if message.id and any(plural_forms(message.string)) and not message.fuzzy
         }
