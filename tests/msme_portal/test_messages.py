@@ -1,10 +1,17 @@
 """`make messages` puts the strings of both template engines into the
 translation catalogues: Django's makemessages reads the Python code and the
-admin's Django templates, Babel (babel.cfg) the Jinja2 ones. See docs/architecture.md."""
+admin's Django templates, Babel (babel.cfg) the Jinja2 ones. See docs/architecture.md.
 
+The committed catalogues are also checked to be complete: every message
+translated in every plural form, none fuzzy (gettext skips those), and every
+translation keeping its message's placeholders."""
+
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
@@ -15,6 +22,12 @@ from msme_portal.jinja2 import environment
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ["fr", "es"]
+# The Plural-Forms header each catalogue must have: French uses the singular
+# for 0 and 1.
+PLURAL_FORMS = {
+    "fr": "nplurals=2; plural=(n > 1);",
+    "es": "nplurals=2; plural=(n != 1);",
+}
 # The folders the Makefile's `messages` target does not read.
 IGNORED_DIRS = {"node_modules", "var", "tests", "bench"}
 
@@ -130,3 +143,79 @@ def test_the_compiled_catalogue_matches_the_catalogue(language):
     with open(ROOT / "locale" / language / "LC_MESSAGES" / "django.mo", "rb") as mo:
         compiled = read_mo(mo)
     assert translations(compiled) == translations(catalogue(language)), "run `make compilemessages`"
+
+
+def untranslated(messages):
+    """The ids of the messages gettext would show in English: fuzzy ones, and
+    ones with an empty translation or an empty plural form."""
+    return [
+        message.id
+        for message in messages
+        if message.id and (message.fuzzy or not all(plural_forms(message.string)))
+    ]
+
+
+# `%(name)s`-style placeholders (any conversion), and positional `%s` / `%d`.
+NAMED_PLACEHOLDER = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[a-zA-Z]")
+POSITIONAL_PLACEHOLDER = re.compile(r"%[#0 +-]*\d*(?:\.\d+)?([sd])")
+
+
+def placeholders(text):
+    """The names of a text's named placeholders, and how many `%s` and `%d` it has."""
+    text = text.replace("%%", "")
+    names = set(NAMED_PLACEHOLDER.findall(text))
+    positional = Counter(POSITIONAL_PLACEHOLDER.findall(NAMED_PLACEHOLDER.sub("", text)))
+    return names, positional
+
+
+def placeholder_mismatches(messages):
+    """(source, translation) pairs whose placeholders differ. A plural message's
+    first form is compared with its singular, the others with its plural."""
+    mismatches = []
+    for message in messages:
+        if not message.id:
+            continue
+        sources = plural_forms(message.id)
+        for index, translation in enumerate(plural_forms(message.string)):
+            source = sources[min(index, len(sources) - 1)]
+            if translation and placeholders(translation) != placeholders(source):
+                mismatches.append((source, translation))
+    return mismatches
+
+
+def test_the_checks_find_untranslated_messages_and_lost_placeholders():
+    catalog = Catalog(locale="fr")
+    catalog.add("Translated %(name)s", "Traduit %(name)s")
+    catalog.add("Fuzzy", "Approximatif", flags=["fuzzy"])
+    catalog.add("Empty", "")
+    catalog.add(("%(count)d issue", "%(count)d issues"), ("%(count)d numéro", ""))
+    catalog.add("Dear %(name)s,", "Bonjour %(nom)s,")
+    catalog.add("Sent to %s at %d", "Envoyé à %s")
+    catalog.add(("One issue", "%(count)d issues"), ("Un numéro", "%(count)d numéros"))
+
+    assert untranslated(catalog) == ["Fuzzy", "Empty", ("%(count)d issue", "%(count)d issues")]
+    assert placeholder_mismatches(catalog) == [
+        ("Dear %(name)s,", "Bonjour %(nom)s,"),
+        ("Sent to %s at %d", "Envoyé à %s"),
+    ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_catalogue_header_names_its_language_and_plural_forms(language):
+    translations = catalogue(language)
+    headers = dict(translations.mime_headers)
+    assert headers["Language"] == language
+    assert headers["Plural-Forms"] == PLURAL_FORMS[language]
+    assert "charset=utf-8" in headers["Content-Type"].lower()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_of_the_catalogue_is_translated(language):
+    missing = untranslated(catalogue(language))
+    assert not missing, f"{len(missing)} messages untranslated or fuzzy in {language}: {missing}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_translations_keep_the_placeholders(language):
+    mismatches = placeholder_mismatches(catalogue(language))
+    assert not mismatches, f"placeholders differ in {language}: {mismatches}"
