@@ -3,13 +3,14 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from guides.models import Guide, Topic
 from msme_portal.admin_helpers import HTTPS_URL_FIELDS
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(TranslationAdmin):
     list_display = ["name", "slug", "guide_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -24,7 +25,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guide)
-class GuideAdmin(admin.ModelAdmin):
+class GuideAdmin(TranslationAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["title", "audience", "topic", "added_on"]
     list_filter = ["audience", "topic"]

@@ -5,13 +5,14 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from msme_portal.admin_helpers import HTTPS_URL_FIELDS
 from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
 
 
 @admin.register(MemberEconomy)
-class MemberEconomyAdmin(admin.ModelAdmin):
+class MemberEconomyAdmin(TranslationAdmin):
     list_display = ["name", "sort_name", "joined_on", "counts_as_display"]
     list_filter = ["is_european_union", ("joined_on", admin.EmptyFieldListFilter)]
     search_fields = ["name", "sort_name"]
@@ -28,7 +29,7 @@ class MemberEconomyAdmin(admin.ModelAdmin):
 
 
 @admin.register(NetworkOrganization)
-class NetworkOrganizationAdmin(admin.ModelAdmin):
+class NetworkOrganizationAdmin(TranslationAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "acronym", "kind", "joined_on", "display_order"]
     list_editable = ["display_order"]

@@ -8,6 +8,7 @@ class NewslettersConfig(AppConfig):
 
     def ready(self):
         from msme_portal import http_cache, page_cache, sitemaps, thumbnails
+        from newsletters import editions
         from newsletters.models import Issue, Meeting, Question, Section, SectionLink
         from newsletters.publication_times import latest_publication
         from newsletters.sitemaps import IssueSitemap
@@ -21,3 +22,5 @@ class NewslettersConfig(AppConfig):
         sitemaps.add_static_pages("newsletters:home", "newsletters:issue_list")
         sitemaps.register("issues", IssueSitemap)
         thumbnails.delete_replaced_thumbnails_of(Issue, Section)
+        # Each section's translation status (newsletters/editions.py).
+        editions.connect()

@@ -9,6 +9,7 @@ are shown here read-only, with the way to their issue's page.
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from msme_portal.admin_helpers import HTTPS_URL_FIELDS
 from newsletters.admin.section_forms import ModelErrorsForm
@@ -165,7 +166,7 @@ class MeetingYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(TranslationAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["date", "title", "kind", "has_recording"]
     list_filter = ["kind", MeetingYearFilter]

@@ -4,13 +4,12 @@ from .former_addresses import FormerIssueSlug
 from .issues import (
     Issue,
     IssueStatus,
-    Meeting,
-    MeetingKind,
     Question,
     Section,
     SectionKind,
     SectionLink,
 )
+from .meetings import Meeting, MeetingKind
 from .pending_changes import PendingChange, PendingChangeStatus
 from .subscribers import (
     ConsentSource,

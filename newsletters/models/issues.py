@@ -1,7 +1,5 @@
 """Newsletter issues and the sections they are assembled from."""
 
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -264,6 +262,9 @@ class Section(models.Model):
     )
     # Kept in the page so sent links to them still arrive (former_addresses.py).
     former_anchors = models.JSONField(_("former anchors"), default=list, blank=True, editable=False)
+    # Per language, digests of the English source and of the translation
+    # when the translation last changed (newsletters/editions.py).
+    translations = models.JSONField(_("translations"), default=dict, blank=True, editable=False)
     body = RichTextField(_("text"), blank=True)
     box_style = models.CharField(
         _("box style"), max_length=20, choices=BoxStyle.choices, default=BoxStyle.PLAIN
@@ -405,45 +406,3 @@ class SectionLink(models.Model):
 
     def __str__(self):
         return self.label
-
-
-class MeetingKind(models.TextChoices):
-    MEETING = "meeting", _("Group meeting")
-    EVENT = "event", _("Event")
-
-
-class MeetingQuerySet(models.QuerySet):
-    def upcoming(self, from_date=None):
-        """Group meetings on or after `from_date` (default: today), soonest first."""
-        from_date = from_date or timezone.localdate()
-        return self.filter(kind=MeetingKind.MEETING, date__gte=from_date).order_by("date")
-
-    def past_events(self, before, since=None):
-        """Events before `before`, back to `since` (default: half a year)."""
-        since = since or (before - timedelta(days=183))
-        return self.filter(kind=MeetingKind.EVENT, date__lt=before, date__gte=since).order_by(
-            "date"
-        )
-
-
-class Meeting(models.Model):
-    """A meeting of the Group or an event it held, as dated data."""
-
-    kind = models.CharField(
-        _("kind"), max_length=10, choices=MeetingKind.choices, default=MeetingKind.MEETING
-    )
-    date = models.DateField(_("date"))
-    title = models.CharField(_("title"), max_length=250)
-    description = models.TextField(_("description"), blank=True)
-    link = models.URLField(_("link"), max_length=500, blank=True)
-    recording_url = models.URLField(_("recording"), max_length=500, blank=True)
-
-    objects = MeetingQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("meeting or event")
-        verbose_name_plural = _("meetings and events")
-        ordering = ["-date"]
-
-    def __str__(self):
-        return f"{self.date:%d %B %Y}: {self.title}"

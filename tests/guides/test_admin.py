@@ -44,11 +44,11 @@ def test_a_duplicate_guide_for_the_same_audience_is_a_form_error(editor_client):
     response = editor_client.post(
         reverse("admin:guides_guide_add"),
         {
-            "title": "Finding finance",
+            "title_en": "Finding finance",
             "audience": "msmes",
             "topic": topic.pk,
             "url": "https://www.trade4msmes.org/x",
-            "summary": "",
+            "summary_en": "",
             "added_on": "2022-06-01",
         },
     )

@@ -100,7 +100,7 @@ def test_a_guide_edited_in_the_admin_loses_its_control_characters(editor_client)
     form = response.context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}
     data = {name: value for name, value in data.items() if not isinstance(value, list)}
-    data.update(title="Guide\x0bto\x1b exporting", summary="First\x0cline.\r\nSecond line.")
+    data.update(title_en="Guide\x0bto\x1b exporting", summary_en="First\x0cline.\r\nSecond line.")
     response = editor_client.post(f"/admin/guides/guide/{guide.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     guide = Guide.objects.get(pk=guide.pk)

@@ -184,7 +184,8 @@ def test_rows_holding_control_characters_already_give_working_feeds(client):
     issue = make_issue(title="Autumn 2021")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Issue._meta.db_table} SET title = %s, summary = %s WHERE id = %s",
+            # The English columns: the ones read for English pages and feeds.
+            f"UPDATE {Issue._meta.db_table} SET title_en = %s, summary_en = %s WHERE id = %s",
             # (PostgreSQL itself refuses NUL in text.)
             ["Autumn\x0b2021\x1b\x0c", "Sum\x0bmary\x07 \ufffe", issue.pk],
         )

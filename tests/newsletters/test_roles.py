@@ -424,15 +424,17 @@ def test_both_roles_save_content_and_land_on_its_list(
     assert "was changed successfully" in page_text(response)
 
 
+# Text fields in English, the source language (their French and Spanish
+# counterparts may stay empty).
 ADD_FORMS = [
-    ("newsletters", "meeting", {"kind": "meeting", "date": "2027-03-01", "title": "Q1"}),
-    ("network", "membereconomy", {"name": "Ruritania", "sort_name": "Ruritania"}),
+    ("newsletters", "meeting", {"kind": "meeting", "date": "2027-03-01", "title_en": "Q1"}),
+    ("network", "membereconomy", {"name_en": "Ruritania", "sort_name_en": "Ruritania"}),
     (
         "network",
         "networkorganization",
-        {"name": "ITC", "kind": "international_organization", "display_order": "9"},
+        {"name_en": "ITC", "kind": "international_organization", "display_order": "9"},
     ),
-    ("guides", "topic", {"name": "Customs", "slug": "customs"}),
+    ("guides", "topic", {"name_en": "Customs", "slug": "customs"}),
 ]
 
 
