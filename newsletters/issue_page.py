@@ -12,6 +12,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guides.models import Audience, Guide
@@ -24,6 +25,7 @@ from msme_portal.thumbnails import (
 )
 from network.models import MemberEconomy, NetworkOrganization
 from network.officers import OfficerList, officer_list
+from newsletters import editions
 from newsletters.models import Issue, Meeting, MeetingKind, Question, Section, SectionLink
 from newsletters.models.issues import Listing
 
@@ -72,6 +74,9 @@ class SectionBlock:
     boxes: list["SectionBlock"] = field(default_factory=list)
     # Anchors the section had, kept as ids in the page for links sent before.
     former_anchors: list[str] = field(default_factory=list)
+    # "en" when the section is shown in English on a page in another language,
+    # its translation being incomplete (newsletters/editions.py).
+    fallback_language: str | None = None
 
 
 @dataclass
@@ -85,6 +90,8 @@ class IssuePage:
     cover: Thumbnail | None
     listings: Listings
     is_preview: bool = False
+    # "en" when the issue's title is shown in English on a page in another language.
+    title_language: str | None = None
 
     def template_context(self):
         return {
@@ -95,6 +102,7 @@ class IssuePage:
             "cover": self.cover,
             "listings": self.listings,
             "is_preview": self.is_preview,
+            "title_language": self.title_language,
         }
 
 
@@ -152,6 +160,7 @@ def build_page(issue, *, published=None, is_preview=False):
     for link in SectionLink.objects.filter(section__issue=issue).order_by("order", "pk"):
         links[link.section_id].append(link)
     former_anchors = page_former_anchors(sections)
+    language = page_language()
     blocks = {
         section.pk: SectionBlock(
             section=section,
@@ -160,6 +169,9 @@ def build_page(issue, *, published=None, is_preview=False):
             image=thumbnail(section.image, SECTION_IMAGE_WIDTH),
             portrait=thumbnail(section.portrait, PORTRAIT_WIDTH),
             former_anchors=former_anchors.get(section.pk, []),
+            fallback_language=fallback_language(
+                section, questions.get(section.pk, []), links.get(section.pk, []), language
+            ),
         )
         for section in sections
     }
@@ -188,7 +200,34 @@ def build_page(issue, *, published=None, is_preview=False):
         cover=thumbnail(issue.cover_image, COVER_WIDTH),
         listings=load_listings(issue, {section.listing for section in sections}),
         is_preview=is_preview,
+        title_language=(
+            editions.SOURCE_LANGUAGE
+            if language != editions.SOURCE_LANGUAGE and not getattr(issue, f"title_{language}")
+            else None
+        ),
     )
+
+
+def page_language():
+    """The language the page is shown in: one of the editions' languages."""
+    language = (translation.get_language() or editions.SOURCE_LANGUAGE).split("-")[0]
+    return language if language in editions.LANGUAGE_NAMES else editions.SOURCE_LANGUAGE
+
+
+def fallback_language(section, questions, links, language):
+    """"en" if `section` must be shown in English on a page in `language`
+    (its translation is incomplete), else None. The section's rows then read
+    their English text: in memory only, for this page."""
+    if language == editions.SOURCE_LANGUAGE:
+        return None
+    rows = [section, *questions, *links]
+    if editions.status(section, language, rows) != editions.MISSING:
+        return None
+    # Not a mix of the parts that are translated and the parts that are not.
+    for row in rows:
+        for name in editions.translated_fields(type(row)):
+            setattr(row, f"{name}_{language}", getattr(row, f"{name}_{editions.SOURCE_LANGUAGE}"))
+    return editions.SOURCE_LANGUAGE
 
 
 def page_former_anchors(sections):
