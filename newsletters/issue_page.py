@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import MONTHS
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guides.models import Audience, Guide
