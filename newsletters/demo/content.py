@@ -2,7 +2,10 @@
 
 `summer_2022/issue.toml` holds the issue and its sections in reading order,
 each rich text in its own file under `summer_2022/sections/`; `registers/`
-holds one CSV file per register. README.md says where the values come from.
+holds one CSV file per register. A translatable value has its French and
+Spanish versions beside it, under the same name ending in `_fr` / `_es`
+(`title_fr`, `body_fr_file`, `name_es`). README.md says where the values
+come from and who translated them.
 """
 
 import csv
@@ -15,25 +18,40 @@ DEMO_DIR = Path(__file__).parent
 ISSUE_DIR = DEMO_DIR / "summer_2022"
 REGISTERS_DIR = DEMO_DIR / "registers"
 
+# The languages the files translate English into.
+LANGUAGES = ("fr", "es")
+
+
+def _in_every_language(*keys):
+    """`keys`, and each of them in every translated language: "title" gives
+    "title", "title_fr", "title_es"; "body_file" gives "body_fr_file"..."""
+    found = set()
+    for key in keys:
+        stem, file = (key.removesuffix("_file"), "_file") if key.endswith("_file") else (key, "")
+        found |= {key, *(f"{stem}_{language}{file}" for language in LANGUAGES)}
+    return found
+
+
 # The keys a [[sections]] table may have; README.md describes them.
-SECTION_KEYS = {
+SECTION_KEYS = _in_every_language(
+    "title", "body_file", "signatory_title", "interviewee_organization", "interviewee_bio_file"
+) | {
     "anchor",
     "parent",
     "kind",
     "number",
-    "title",
     "box_style",
     "listing",
-    "body_file",
-    "signatory_title",
     "signatory_name",
     "signatory_economy",
     "interviewee_name",
-    "interviewee_organization",
-    "interviewee_bio_file",
     "questions",
     "links",
 }
+QUESTION_KEYS = _in_every_language("question", "answer_file")
+LINK_KEYS = _in_every_language("label") | {"url"}
+# Who made a language's text ([translations] in issue.toml).
+TRANSLATORS = {"team", "official"}
 
 _BLOCK_TAG = re.compile(r"\s*(</?(?:p|ul|ol|li|table|caption|thead|tbody|tr|th|td)\b[^>]*>)\s*")
 
@@ -75,35 +93,60 @@ def read_issue():
     return _table(_read_toml(), "issue")
 
 
+def read_translators():
+    """{language: "team" or "official"}: who translated the issue's text into
+    each language ([translations] in issue.toml)."""
+    table = _table(_read_toml(), "translations")
+    translators = {}
+    for language in LANGUAGES:
+        translated_by = table.get(language, {}).get("translated_by")
+        if translated_by not in TRANSLATORS:
+            raise DemoDataError(
+                f"issue.toml, [translations.{language}]: translated_by should be "
+                f"{' or '.join(sorted(TRANSLATORS))}, not {translated_by!r}."
+            )
+        translators[language] = translated_by
+    return translators
+
+
+def _with_files_read(row, allowed, where):
+    """`row` with each `X_file` key replaced by `X`, the file's rich text;
+    a key not in `allowed` is refused."""
+    unknown = set(row) - allowed
+    if unknown:
+        raise DemoDataError(f"{where}: unknown keys {', '.join(sorted(unknown))}.")
+    return {
+        key.removesuffix("_file"): rich_text(value) if key.endswith("_file") else value
+        for key, value in row.items()
+    }
+
+
 def read_sections():
     """Every section in reading order, its rich text read from its files.
 
     A section's `parent` is the anchor of a section listed before it; its
-    `questions` are (question, answer) pairs and its `links` (label, url) pairs.
+    `questions` (each with `question` and `answer`) and `links` (`label`,
+    `url`) are dicts, with their translations beside them (`label_fr`...).
     """
     sections = []
     for row in _table(_read_toml(), "sections"):
         anchor = row.get("anchor", f"number {len(sections) + 1}")
-        unknown = set(row) - SECTION_KEYS
-        if unknown:
-            raise DemoDataError(
-                f"issue.toml, section {anchor!r}: unknown keys {', '.join(sorted(unknown))}."
-            )
+        where = f"issue.toml, section {anchor!r}"
+        section = _with_files_read(
+            {key: value for key, value in row.items() if key not in {"questions", "links"}},
+            SECTION_KEYS,
+            where,
+        )
         missing = {"anchor", "title"} - set(row)
         if missing:
-            raise DemoDataError(
-                f"issue.toml, section {anchor!r}: no {' or '.join(sorted(missing))}."
-            )
-        section = {key: value for key, value in row.items() if not key.endswith("_file")}
-        if "body_file" in row:
-            section["body"] = rich_text(row["body_file"])
-        if "interviewee_bio_file" in row:
-            section["interviewee_bio"] = rich_text(row["interviewee_bio_file"])
+            raise DemoDataError(f"{where}: no {' or '.join(sorted(missing))}.")
         section["questions"] = [
-            (question["question"], rich_text(question["answer_file"]))
+            _with_files_read(question, QUESTION_KEYS, f"{where}, a question")
             for question in row.get("questions", [])
         ]
-        section["links"] = [(link["label"], link["url"]) for link in row.get("links", [])]
+        section["links"] = [
+            _with_files_read(link, LINK_KEYS, f"{where}, a link") for link in row.get("links", [])
+        ]
         sections.append(section)
     return sections
 
@@ -147,11 +190,22 @@ def _read_register(file_name, **columns):
     return rows
 
 
+def _translated(*columns):
+    """`columns` as TEXT columns in English, then in French, then in Spanish
+    ("name,sort_name,name_fr,sort_name_fr,name_es,sort_name_es")."""
+    suffixes = ["", *(f"_{language}" for language in LANGUAGES)]
+    return {f"{column}{suffix}": TEXT for suffix in suffixes for column in columns}
+
+
 def read_economies():
-    """Member economies: name, sort_name, joined_on and, for the European
-    Union only, eu_member_states (the States it counts as)."""
+    """Member economies: name and sort_name (each in English, French and
+    Spanish), joined_on and, for the European Union only, eu_member_states
+    (the States it counts as)."""
     return _read_register(
-        "economies.csv", name=TEXT, sort_name=TEXT, joined_on=DATE, eu_member_states=NUMBER
+        "economies.csv",
+        **_translated("name", "sort_name"),
+        joined_on=DATE,
+        eu_member_states=NUMBER,
     )
 
 
@@ -163,15 +217,20 @@ def read_officers():
 
 
 def read_organizations():
-    """Network organizations in the printed order: name, acronym, kind, website, joined_on."""
+    """Network organizations in the printed order: name and acronym (each in
+    English, French and Spanish), kind, website, joined_on."""
     return _read_register(
-        "organizations.csv", name=TEXT, acronym=TEXT, kind=TEXT, website=TEXT, joined_on=DATE
+        "organizations.csv",
+        **_translated("name", "acronym"),
+        kind=TEXT,
+        website=TEXT,
+        joined_on=DATE,
     )
 
 
 def read_topics():
-    """Guide topics: name, slug."""
-    return _read_register("topics.csv", name=TEXT, slug=TEXT)
+    """Guide topics: name (in English, French and Spanish), slug."""
+    return _read_register("topics.csv", **_translated("name"), slug=TEXT)
 
 
 def read_guides():

@@ -7,6 +7,11 @@ bring back anything staff renamed (say "Turkey" to "Türkiye") beside its new
 name. The demo issue is created when its slug is free; once it exists it is
 the Secretariat's to edit and is kept as it is, unless `reset` asks for it to
 be deleted and created again from the files (read by `content`).
+
+French and Spanish values are seeded the same way, and also into rows that
+exist already: a translation field is filled while it is empty and its row
+still has the English text the translation was made from; one that holds
+another text is a staff edit and is kept.
 """
 
 from dataclasses import dataclass
@@ -15,11 +20,37 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from guides.models import Guide, Topic
+from msme_portal.richtext import RichTextField, sanitize_html
 from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
+from newsletters.editions import record_translations, translated_fields
 from newsletters.models import Issue, Meeting, Question, Section, SectionLink
 
 from . import content
-from .content import DemoDataError
+from .content import LANGUAGES, DemoDataError
+
+
+def _translations(row, *fields):
+    """The French and Spanish values `row` has for `fields`, as field names of
+    the model (`name_fr`...)."""
+    return {
+        f"{field}_{language}": row[f"{field}_{language}"]
+        for field in fields
+        for language in LANGUAGES
+        if f"{field}_{language}" in row
+    }
+
+
+def _fill_missing(instance, values):
+    """Set each of `values` the instance has empty; return the names set.
+    A field that holds a value is left alone, the data's or a staff edit."""
+    filled = [
+        name
+        for name, value in values.items()
+        if value and not (getattr(instance, name) or "").strip()
+    ]
+    for name in filled:
+        setattr(instance, name, values[name])
+    return filled
 
 
 def _validate(instance, where):
@@ -43,6 +74,7 @@ class Tally:
     label: str
     created: int = 0
     kept: int = 0
+    translated: int = 0  # kept rows given a translation they lacked
 
     def count(self, created):
         if created:
@@ -93,24 +125,39 @@ class DemoLoader:
         self.tallies.append(tally)
         return tally
 
-    def _seeded_already(self, model, rows, tally):
-        """True (and every row counted as kept) if `model` has rows already."""
+    def _seeded_already(self, model, rows, tally, key=None, fields=()):
+        """True (and every row counted as kept) if `model` has rows already.
+
+        Kept rows found under the data's English `key` ({field: column}) get
+        the translations of `fields` they lack; rows staff renamed are not
+        found, so no translation of a name they replaced is added to them.
+        """
         if not model.objects.exists():
             return False
         tally.kept = len(rows)
-        for _ in rows:
+        for row in rows:
+            if key:
+                lookup = {f"{field}_en": row[column] for field, column in key.items()}
+                instance = model.objects.filter(**lookup).first()
+                filled = instance and _fill_missing(instance, _translations(row, *fields))
+                if filled:
+                    instance.save(update_fields=filled)
+                    tally.translated += 1
             self.tick()
         return True
 
     def load_economies(self):
         tally = self._tally("Member economies")
         rows = content.read_economies()
-        if self._seeded_already(MemberEconomy, rows, tally):
+        fields = ("name", "sort_name")
+        key = {"name": "name"}
+        if self._seeded_already(MemberEconomy, rows, tally, key, fields):
             return
         for line, row in enumerate(rows, 2):
             economy = MemberEconomy(
-                name=row["name"],
-                sort_name=row["sort_name"],
+                name_en=row["name"],
+                sort_name_en=row["sort_name"],
+                **_translations(row, *fields),
                 joined_on=row["joined_on"],
                 # Only the European Union counts as several member States.
                 is_european_union=row["eu_member_states"] is not None,
@@ -145,13 +192,16 @@ class DemoLoader:
     def load_organizations(self):
         tally = self._tally("Network organizations")
         rows = content.read_organizations()
-        if self._seeded_already(NetworkOrganization, rows, tally):
+        fields = ("name", "acronym")
+        key = {"name": "name", "acronym": "acronym"}
+        if self._seeded_already(NetworkOrganization, rows, tally, key, fields):
             return
         # The file lists them in the printed order, which the site keeps.
         for position, row in enumerate(rows, 1):
             organization = NetworkOrganization(
-                name=row["name"],
-                acronym=row["acronym"],
+                name_en=row["name"],
+                acronym_en=row["acronym"],
+                **_translations(row, *fields),
                 kind=row["kind"],
                 website=row["website"],
                 joined_on=row["joined_on"],
@@ -167,13 +217,17 @@ class DemoLoader:
         topic_rows, guide_rows = content.read_topics(), content.read_guides()
         if Guide.objects.exists() or Topic.objects.exists():
             # Guides need their topics: the two are seeded together or not at all.
-            topic_tally.kept, guide_tally.kept = len(topic_rows), len(guide_rows)
-            for _ in range(len(topic_rows) + len(guide_rows)):
+            if not self._seeded_already(Topic, topic_rows, topic_tally, {"name": "name"}, ["name"]):
+                topic_tally.kept = len(topic_rows)
+                for _ in topic_rows:
+                    self.tick()
+            guide_tally.kept = len(guide_rows)
+            for _ in guide_rows:
                 self.tick()
             return
         topics = {}
         for line, row in enumerate(topic_rows, 2):
-            topic = Topic(name=row["name"], slug=row["slug"])
+            topic = Topic(name_en=row["name"], slug=row["slug"], **_translations(row, "name"))
             topics[row["slug"]] = _save(topic, f"registers/topics.csv, line {line}")
             topic_tally.count(created=True)
             self.tick()
@@ -184,7 +238,7 @@ class DemoLoader:
                     f"{where}: topic {row['topic']!r} is not in registers/topics.csv."
                 )
             guide = Guide(
-                title=row["title"],
+                title_en=row["title"],
                 audience=row["audience"],
                 topic=topics[row["topic"]],
                 url=row["url"],
@@ -202,7 +256,7 @@ class DemoLoader:
         for line, row in enumerate(rows, 2):
             meeting = Meeting(
                 date=row["date"],
-                title=row["title"],
+                title_en=row["title"],
                 kind=row["kind"],
                 recording_url=row["recording_url"],
             )
@@ -216,13 +270,12 @@ class DemoLoader:
         existing = Issue.objects.filter(slug=data["slug"]).first()
         if existing and not self.reset:
             self.issue_outcome = "kept"
-            for _ in sections:
-                self.tick()
+            self._translate_kept_issue(existing, data, sections)
             return
         if existing:
             existing.delete()
         try:
-            issue = Issue(**data)
+            issue = Issue(**_in_english(Issue, data))
         except TypeError as error:  # a key that is no field of Issue
             raise DemoDataError(f"issue.toml, [issue]: {error}") from None
         _validate(issue, "issue.toml, [issue]")
@@ -232,11 +285,15 @@ class DemoLoader:
         issue.featured_guides.set(
             guide
             for row in content.read_guides()
-            if (guide := Guide.objects.filter(title=row["title"], audience=row["audience"]).first())
+            if (
+                guide := Guide.objects.filter(
+                    title_en=row["title"], audience=row["audience"]
+                ).first()
+            )
         )
         issue.featured_organizations.set(
             NetworkOrganization.objects.filter(
-                name__in=[row["name"] for row in content.read_organizations()]
+                name_en__in=[row["name"] for row in content.read_organizations()]
             )
         )
         self._create_sections(issue, sections)
@@ -258,27 +315,79 @@ class DemoLoader:
                 order=order * 10,
                 kind=row.get("kind", "article"),
                 number=row.get("number"),
-                title=row["title"],
+                title_en=row["title"],
                 anchor=row["anchor"],
-                body=row.get("body", ""),
+                body_en=row.get("body", ""),
                 box_style=row.get("box_style", "plain"),
                 listing=row.get("listing", ""),
                 signatory_name=row.get("signatory_name", ""),
-                signatory_title=row.get("signatory_title", ""),
-                signatory_economy=MemberEconomy.objects.filter(name=economy).first(),
+                signatory_title_en=row.get("signatory_title", ""),
+                signatory_economy=MemberEconomy.objects.filter(name_en=economy).first(),
                 interviewee_name=row.get("interviewee_name", ""),
-                interviewee_organization=row.get("interviewee_organization", ""),
-                interviewee_bio=row.get("interviewee_bio", ""),
+                interviewee_organization_en=row.get("interviewee_organization", ""),
+                interviewee_bio_en=row.get("interviewee_bio", ""),
+                **_translations(row, *translated_fields(Section)),
             )
             _validate(section, f"issue.toml, section {section.anchor!r}")
             section.save()
             created[section.anchor] = section
             Question.objects.bulk_create(
-                Question(section=section, order=position, question=question, answer=answer)
-                for position, (question, answer) in enumerate(row["questions"], 1)
+                Question(section=section, order=position, **_in_english(Question, question))
+                for position, question in enumerate(row["questions"], 1)
             )
             SectionLink.objects.bulk_create(
-                SectionLink(section=section, order=position, label=label, url=url)
-                for position, (label, url) in enumerate(row["links"], 1)
+                SectionLink(section=section, order=position, **_in_english(SectionLink, link))
+                for position, link in enumerate(row["links"], 1)
             )
+            # bulk_create() sends no signal: note what the translations,
+            # questions and links included, now answer to.
+            record_translations(section)
             self.tick()
+
+    def _translate_kept_issue(self, issue, data, rows):
+        """Give the kept issue, its sections, their questions and links, the
+        translations they lack, where their English is still the data's."""
+        _translate(issue, data)
+        sections = {section.anchor: section for section in issue.sections.all()}
+        for row in rows:
+            section = sections.get(row["anchor"])
+            if section is not None:
+                _translate(section, row)
+                for question in row["questions"]:
+                    found = section.questions.filter(question_en=question["question"]).first()
+                    _translate(found, question)
+                for link in row["links"]:
+                    found = section.links.filter(url=link["url"], label_en=link["label"]).first()
+                    _translate(found, link)
+            self.tick()
+
+
+def _in_english(model, values):
+    """`values` with each translated field named as its English field
+    (`title` as `title_en`): the constructor would otherwise give it to the
+    active language."""
+    fields = translated_fields(model)
+    return {f"{key}_en" if key in fields else key: value for key, value in values.items()}
+
+
+def _as_stored(instance, field, value):
+    """`value` as `instance`'s `field` keeps it: rich text is sanitized on save."""
+    if isinstance(instance._meta.get_field(f"{field}_en"), RichTextField):
+        return sanitize_html(value)
+    return value
+
+
+def _translate(instance, values):
+    """Fill `instance`'s empty translations from `values` (a row of the data),
+    each only while the instance's English is the row's."""
+    if instance is None:  # removed or changed by staff: theirs to translate
+        return
+    translations = {}
+    for name, value in _translations(values, *translated_fields(type(instance))).items():
+        field = name.rsplit("_", 1)[0]
+        if getattr(instance, f"{field}_en") == _as_stored(instance, field, values.get(field, "")):
+            translations[name] = value
+    filled = _fill_missing(instance, translations)
+    if filled:
+        # Sections note the translation's English source on save (editions).
+        instance.save(update_fields=filled)

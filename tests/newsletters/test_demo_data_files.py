@@ -67,7 +67,11 @@ def test_rows_added_to_a_register_file_are_loaded(registers):
 
 
 def test_a_bad_date_names_its_file_and_line_and_loads_nothing(registers):
-    edit(registers / "economies.csv", "Albania,Albania,,", "Albania,Albania,2021-13-01,")
+    edit(
+        registers / "economies.csv",
+        "Albania,Albania,Albanie,Albanie,Albania,Albania,,",
+        "Albania,Albania,Albanie,Albanie,Albania,Albania,2021-13-01,",
+    )
     with pytest.raises(CommandError) as raised:
         call_command("load_demo", verbosity=0)
     assert str(raised.value) == (
@@ -143,11 +147,12 @@ def test_broken_toml_is_reported_as_such(issue_files):
 
 
 def test_a_register_with_other_columns_is_refused(registers):
-    edit(registers / "topics.csv", "name,slug", "name,slugs")
+    edit(registers / "topics.csv", "name,name_fr,name_es,slug", "name,name_fr,slug")
     with pytest.raises(
         CommandError,
         match=re.escape(
-            "registers/topics.csv: the header row should be name,slug, not name,slugs."
+            "registers/topics.csv: the header row should be name,name_fr,name_es,slug, "
+            "not name,name_fr,slug."
         ),
     ):
         call_command("load_demo", verbosity=0)
@@ -164,7 +169,7 @@ def test_a_row_with_a_cell_missing_is_refused(registers):
 
 
 def test_a_register_value_the_model_refuses_names_its_line(registers):
-    edit(registers / "organizations.csv", "ILO,international_organization", "ILO,agency")
+    edit(registers / "organizations.csv", "OIT,international_organization", "OIT,agency")
     with pytest.raises(
         CommandError,
         match=r"registers/organizations\.csv, line 5: .*'agency' is not a valid choice",
