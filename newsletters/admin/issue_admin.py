@@ -14,20 +14,25 @@ publishing.
 import nested_admin
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from newsletters import issue_page, revisions, staging
+from newsletters import editions, issue_page, revisions, staging
 from newsletters.admin.issue_history import IssueHistoryMixin
+from newsletters.admin.issue_publishing import IssuePublishingMixin
+from newsletters.admin.languages import (
+    LANGUAGE_PARAMETER,
+    OneLanguageAtATime,
+    ShowsTheEnglishText,
+    editing_language,
+)
 from newsletters.admin.section_forms import ModelErrorsForm, SectionInline
 from newsletters.models import Issue, IssueStatus, PendingChange
 from newsletters.permissions import can_publish
@@ -49,7 +54,7 @@ class PublicationYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class IssueAdminForm(ModelErrorsForm):
+class IssueAdminForm(ShowsTheEnglishText, ModelErrorsForm):
     def clean(self):
         cleaned_data = super().clean()
         # Publishing through the form dates the issue like the action does.
@@ -64,7 +69,13 @@ class IssueAdminForm(ModelErrorsForm):
 
 
 @admin.register(Issue)
-class IssueAdmin(IssueHistoryMixin, VersionAdmin, nested_admin.NestedModelAdmin):
+class IssueAdmin(
+    OneLanguageAtATime,
+    IssuePublishingMixin,
+    IssueHistoryMixin,
+    VersionAdmin,
+    nested_admin.NestedModelAdmin,
+):
     form = IssueAdminForm
     inlines = [SectionInline]
     list_display = [
@@ -72,6 +83,7 @@ class IssueAdmin(IssueHistoryMixin, VersionAdmin, nested_admin.NestedModelAdmin)
         "publication_state",
         "published_at",
         "section_count",
+        "edition_completeness",
         "updated_at",
         "preview_link",
     ]
@@ -103,7 +115,11 @@ class IssueAdmin(IssueHistoryMixin, VersionAdmin, nested_admin.NestedModelAdmin)
         js = ["newsletters/admin/issue_editor.js"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(section_count=Count("sections"))
+        queryset = super().get_queryset(request).annotate(section_count=Count("sections"))
+        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+            # The editions column reads every section's texts: three queries in all.
+            queryset = queryset.prefetch_related("sections__questions", "sections__links")
+        return queryset
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -141,6 +157,7 @@ class IssueAdmin(IssueHistoryMixin, VersionAdmin, nested_admin.NestedModelAdmin)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         issue = self.get_object(request, unquote(object_id)) if object_id else None
+        extra_context = {**(extra_context or {}), **self.language_context(request, issue)}
         staged = staging.is_staged_for(request.user, issue) and not getattr(
             request, "staging", False
         )
@@ -184,6 +201,27 @@ class IssueAdmin(IssueHistoryMixin, VersionAdmin, nested_admin.NestedModelAdmin)
             ),
         )
         return self.after_proposal(request, issue, response, change)
+
+    def language_context(self, request, issue):
+        """The language being edited, and the editions to switch to."""
+        language = editing_language(request)
+        tabs = [(editions.SOURCE_LANGUAGE, editions.LANGUAGE_NAMES[editions.SOURCE_LANGUAGE], "")]
+        if issue is not None:
+            tabs += [
+                (edition.language, edition.name, f"{edition.up_to_date}/{edition.total}")
+                for edition in editions.editions(issue)
+            ]
+        return {"editing_language": language, "language_tabs": tabs}
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        language = editing_language(request)
+        if "_continue" in request.POST and language != editions.SOURCE_LANGUAGE:
+            # Back to the same language's form.
+            response["Location"] = (
+                f"{response['Location'].split('?')[0]}?{LANGUAGE_PARAMETER}={language}"
+            )
+        return response
 
     def refuse_while_waiting(self, request, issue, waiting, object_id, form_url=""):
         link = reverse("admin:newsletters_pendingchange_change", args=[waiting.pk])
@@ -244,6 +282,14 @@ class IssueAdmin(IssueHistoryMixin, VersionAdmin, nested_admin.NestedModelAdmin)
     def section_count(self, obj):
         return obj.section_count
 
+    @admin.display(description=_("editions"))
+    def edition_completeness(self, obj):
+        return format_html_join(
+            "",
+            "<div>{}</div>",
+            ((edition.summary(),) for edition in editions.editions(obj, list(obj.sections.all()))),
+        )
+
     @admin.display(description=_("preview"))
     def preview_link(self, obj):
         return format_html(
@@ -253,81 +299,6 @@ class IssueAdmin(IssueHistoryMixin, VersionAdmin, nested_admin.NestedModelAdmin)
         )
 
     # Actions
-
-    @admin.action(permissions=["publish"], description=_("Publish the selected issues"))
-    def publish(self, request, queryset):
-        if not self.has_publish_permission(request):
-            raise PermissionDenied
-        issues = list(queryset)
-        now = timezone.now()
-        # A publication date in the past is published only once confirmed,
-        # on the issue's own publish page.
-        asking = [
-            issue
-            for issue in issues
-            if issue.status != IssueStatus.PUBLISHED
-            and issue.published_at is not None
-            and issue.published_at < now
-        ]
-        if len(issues) == 1 and asking:
-            return HttpResponseRedirect(
-                reverse("admin:newsletters_issue_publish", args=[issues[0].pk])
-            )
-        for issue in asking:
-            self.message_user(
-                request,
-                _(
-                    "“%(issue)s” was not published: its publication date is in the past. "
-                    "Publish it on its own to confirm the date."
-                )
-                % {"issue": issue},
-                messages.WARNING,
-            )
-        published = sum(
-            self.publish_one(request, issue, now) for issue in issues if issue not in asking
-        )
-        if published:
-            self.message_user(
-                request,
-                ngettext("Published %(count)d issue.", "Published %(count)d issues.", published)
-                % {"count": published},
-                messages.SUCCESS,
-            )
-        return None
-
-    def publish_one(self, request, issue, now):
-        try:
-            issue.publish(now=now)
-        except ValidationError as refusal:
-            self.message_user(
-                request,
-                _("“%(issue)s” was not published: %(problems)s.")
-                % {"issue": issue, "problems": "; ".join(refusal.messages)},
-                messages.ERROR,
-            )
-            return False
-        self.log_change(request, issue, _("Published."))
-        return True
-
-    @admin.action(permissions=["publish"], description=_("Unpublish the selected issues"))
-    def unpublish(self, request, queryset):
-        if not self.has_publish_permission(request):
-            raise PermissionDenied
-        count = 0
-        for issue in queryset.filter(status=IssueStatus.PUBLISHED):
-            issue.unpublish()
-            self.log_change(request, issue, _("Unpublished."))
-            count += 1
-        self.message_user(
-            request,
-            ngettext(
-                "Unpublished %(count)d issue; it is a draft again.",
-                "Unpublished %(count)d issues; they are drafts again.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
 
     @admin.action(description=_("Send the selected issue by email…"))
     def send_by_email(self, request, queryset):
@@ -370,47 +341,3 @@ class IssueAdmin(IssueHistoryMixin, VersionAdmin, nested_admin.NestedModelAdmin)
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
         return response
-
-    def publish_view(self, request, object_id):
-        """Publish one issue, asking first; a publication date in the past is
-        kept only when the Publisher says so."""
-        if not can_publish(request.user):
-            raise PermissionDenied
-        issue = get_object_or_404(Issue, pk=object_id)
-        change_url = reverse("admin:newsletters_issue_change", args=[issue.pk])
-        if issue.status == IssueStatus.PUBLISHED:
-            self.message_user(request, _("“%(issue)s” is already published.") % {"issue": issue})
-            return HttpResponseRedirect(change_url)
-        now = timezone.now()
-        date_in_past = issue.published_at is not None and issue.published_at < now
-        if request.method == "POST":
-            if request.POST.get("date") == "now" or (
-                date_in_past and request.POST.get("date") != "keep"
-            ):
-                issue.published_at = None
-            if self.publish_one(request, issue, now):
-                self.message_user(
-                    request,
-                    format_html(
-                        '{} <a href="{}">{}</a>',
-                        _("“%(issue)s” is published.") % {"issue": issue}
-                        if issue.is_public
-                        else _("“%(issue)s” is scheduled.") % {"issue": issue},
-                        issue.get_absolute_url(),
-                        _("View it on the site"),
-                    ),
-                    messages.SUCCESS,
-                )
-            return HttpResponseRedirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Publish “%(issue)s”") % {"issue": issue},
-            "issue": issue,
-            "date_in_past": date_in_past,
-            "problems": [
-                problem.message % (problem.params or {}) for problem in issue.publication_problems()
-            ],
-            "change_url": change_url,
-        }
-        return TemplateResponse(request, "admin/newsletters/issue/publish.html", context)

@@ -9,11 +9,14 @@ sections and questions as they are about to be saved.
 
 import nested_admin
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from msme_portal.admin_helpers import HTTPS_URL_FIELDS
+from newsletters import editions
+from newsletters.admin.languages import OneLanguageAtATime, ShowsTheEnglishText
 from newsletters.models import IssueStatus, Question, Section, SectionKind, SectionLink
 from newsletters.models.issues import BoxStyle
 
@@ -34,7 +37,7 @@ class ModelErrorsForm(forms.ModelForm):
         super()._update_errors(errors)
 
 
-class SectionForm(ModelErrorsForm):
+class SectionForm(ShowsTheEnglishText, ModelErrorsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "box_style" in self.fields:
@@ -131,7 +134,9 @@ class SectionInlineFormSet(nested_admin.NestedInlineFormSet):
         taken = set(typed)
         for form in kept:
             if not form.cleaned_data.get("anchor"):
-                anchor = unique_anchor(form.cleaned_data.get("title", ""), taken)
+                # From the English title, whichever language is being edited.
+                title = form.cleaned_data.get("title_en") or form.instance.title_en or ""
+                anchor = unique_anchor(title, taken)
                 taken.add(anchor)
                 form.cleaned_data["anchor"] = anchor
                 form.instance.anchor = anchor
@@ -162,8 +167,13 @@ class SectionInlineFormSet(nested_admin.NestedInlineFormSet):
             )
 
 
-class QuestionInline(nested_admin.NestedStackedInline):
+class TranslatedChildForm(ShowsTheEnglishText, ModelErrorsForm):
+    pass
+
+
+class QuestionInline(OneLanguageAtATime, nested_admin.NestedStackedInline):
     model = Question
+    form = TranslatedChildForm
     formset = PrefetchedChildrenFormSet
     fields = ["question", "answer", "order"]
     sortable_field_name = "order"
@@ -171,8 +181,9 @@ class QuestionInline(nested_admin.NestedStackedInline):
     classes = ["for-kind-interview"]
 
 
-class SectionLinkInline(nested_admin.NestedTabularInline):
+class SectionLinkInline(OneLanguageAtATime, nested_admin.NestedTabularInline):
     model = SectionLink
+    form = TranslatedChildForm
     formset = PrefetchedChildrenFormSet
     formfield_overrides = HTTPS_URL_FIELDS
     fields = ["label", "url", "order"]
@@ -185,7 +196,7 @@ class SectionLinkInline(nested_admin.NestedTabularInline):
 ALL_KINDS = " ".join(f"for-kind-{kind}" for kind in SectionKind.values)
 
 
-class SectionInline(nested_admin.NestedStackedInline):
+class SectionInline(OneLanguageAtATime, nested_admin.NestedStackedInline):
     model = Section
     form = SectionForm
     formset = SectionInlineFormSet
@@ -197,7 +208,19 @@ class SectionInline(nested_admin.NestedStackedInline):
     # does not have yet.
     view_on_site = False
     fieldsets = [
-        (None, {"fields": ["kind", "title", ("number", "anchor"), "parent", "order"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "kind",
+                    "title",
+                    ("number", "anchor"),
+                    "parent",
+                    "order",
+                    "translation_status",
+                ]
+            },
+        ),
         (None, {"fields": ["body", "listing"], "classes": [ALL_KINDS]}),
         (_("Box"), {"fields": ["box_style"], "classes": ["for-kind-box"]}),
         (
@@ -229,12 +252,24 @@ class SectionInline(nested_admin.NestedStackedInline):
         ),
     ]
 
+    readonly_fields = ["translation_status"]
+
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
             .order_by("order", "pk")
             .prefetch_related("questions", "links")
+        )
+
+    @admin.display(description=_("translations"))
+    def translation_status(self, section):
+        if section is None or section.pk is None:
+            return _("none yet")
+        return " · ".join(
+            f"{editions.LANGUAGE_NAMES[language]}: {editions.STATUS_LABELS[status]}"
+            for language in editions.TRANSLATED_LANGUAGES
+            for status in [editions.status(section, language)]
         )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

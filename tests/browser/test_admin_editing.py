@@ -47,18 +47,18 @@ def test_an_editor_writes_previews_and_publishes_an_issue(page, server_url, publ
     # A new issue with two sections, written on the issue's own page.
     page.goto(server_url + "/admin/newsletters/issue/add/")
     # Typed key by key: the admin fills in the slug as the title is typed.
-    page.locator("#id_title").press_sequentially("Winter 2026")
+    page.locator("#id_title_en").press_sequentially("Winter 2026")
     expect(page.locator("#id_slug")).to_have_value("winter-2026")
-    page.fill("#id_summary", "News from the Group.")
+    page.fill("#id_summary_en", "News from the Group.")
     add_section = page.locator("a.djn-add-handler.djn-model-newsletters-section").last
     add_section.click()
     page.select_option("#id_sections-0-kind", "article")
-    page.locator("#id_sections-0-title").press_sequentially("Message from the coordinator")
+    page.locator("#id_sections-0-title_en").press_sequentially("Message from the coordinator")
     # The first section's text, typed into its rich-text editor (a div).
-    page.locator("#cke_id_sections-0-body .cke_wysiwyg_div").click()
+    page.locator("#cke_id_sections-0-body_en .cke_wysiwyg_div").click()
     page.keyboard.type(TYPED)
     add_section.click()
-    page.locator("#id_sections-1-title").press_sequentially("Upcoming meetings")
+    page.locator("#id_sections-1-title_en").press_sequentially("Upcoming meetings")
     expect(page.locator("#id_sections-1-anchor")).to_have_value("upcoming-meetings")
     page.click("input[name=_continue]")
     expect(page.locator(".messagelist .success")).to_be_visible()

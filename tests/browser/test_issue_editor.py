@@ -51,7 +51,7 @@ def add_section(page, index, kind, title):
     page.locator("a.djn-add-handler.djn-model-newsletters-section").last.click()
     expect(section(page, index)).to_be_visible()
     page.select_option(f"#id_sections-{index}-kind", kind)
-    page.fill(f"#id_sections-{index}-title", title)
+    page.fill(f"#id_sections-{index}-title_en", title)
 
 
 def section_titles(page):
@@ -69,9 +69,9 @@ def test_an_editor_composes_an_issue_on_one_page_and_a_publisher_publishes_it(
     editor.on("pageerror", lambda error: errors.append(str(error)))
     log_in(editor, server_url, "editor")
     editor.goto(server_url + "/admin/newsletters/issue/add/")
-    editor.locator("#id_title").press_sequentially("Autumn 2022")
+    editor.locator("#id_title_en").press_sequentially("Autumn 2022")
     expect(editor.locator("#id_slug")).to_have_value("autumn-2022")
-    editor.fill("#id_summary", "News from the Group, autumn 2022.")
+    editor.fill("#id_summary_en", "News from the Group, autumn 2022.")
     editor.fill("#id_published_at_0", "2022-10-14")
     editor.fill("#id_published_at_1", "09:00:00")
 
@@ -80,10 +80,10 @@ def test_an_editor_composes_an_issue_on_one_page_and_a_publisher_publishes_it(
     expect(editor.locator("#id_sections-0-signatory_name")).to_be_visible()
     expect(editor.locator("#id_sections-0-interviewee_name")).to_be_hidden()
     editor.fill("#id_sections-0-signatory_name", "Ambassador José Luís Cancela")
-    type_rich_text(editor, "id_sections-0-body", "Dear colleagues, welcome to the autumn issue.")
+    type_rich_text(editor, "id_sections-0-body_en", "Dear colleagues, welcome to the autumn issue.")
 
     add_section(editor, 1, SectionKind.ARTICLE, "Small Business Champions")
-    type_rich_text(editor, "id_sections-1-body", "The winners were announced in October.")
+    type_rich_text(editor, "id_sections-1-body_en", "The winners were announced in October.")
     editor.set_input_files(
         "#id_sections-1-image",
         {
@@ -92,20 +92,22 @@ def test_an_editor_composes_an_issue_on_one_page_and_a_publisher_publishes_it(
             "buffer": image_bytes("PNG", size=(80, 60)),
         },
     )
-    editor.fill("#id_sections-1-image_alt", "The winners on stage in Geneva")
+    editor.fill("#id_sections-1-image_alt_en", "The winners on stage in Geneva")
 
     add_section(editor, 2, SectionKind.INTERVIEW, "MSME Voices: Ana Pereira")
     expect(editor.locator("#id_sections-2-signatory_name")).to_be_hidden()
     editor.fill("#id_sections-2-interviewee_name", "Ana Pereira")
     for number in range(2):
         section(editor, 2).locator("a.djn-add-handler.djn-model-newsletters-question").click()
-        editor.fill(f"#id_sections-2-questions-{number}-question", f"Question {number + 1}?")
-        type_rich_text(editor, f"id_sections-2-questions-{number}-answer", f"Answer {number + 1}.")
+        editor.fill(f"#id_sections-2-questions-{number}-question_en", f"Question {number + 1}?")
+        type_rich_text(
+            editor, f"id_sections-2-questions-{number}-answer_en", f"Answer {number + 1}."
+        )
 
     add_section(editor, 3, SectionKind.BOX, "Upcoming meetings")
     expect(editor.locator("#id_sections-3-box_style")).to_be_visible()
     editor.select_option("#id_sections-3-box_style", "highlight")
-    type_rich_text(editor, "id_sections-3-body", "The Group meets on 8 December.")
+    type_rich_text(editor, "id_sections-3-body_en", "The Group meets on 8 December.")
 
     # The page fits a 1280-pixel screen: nothing to scroll sideways to.
     widths = editor.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
@@ -135,7 +137,7 @@ def test_an_editor_composes_an_issue_on_one_page_and_a_publisher_publishes_it(
         toggle = editor.locator(f"#sections-{index} > h3 .issue-editor-toggle")
         toggle.click()
         expect(toggle).to_have_attribute("aria-expanded", "false")
-    expect(editor.locator("#id_sections-0-title")).to_be_hidden()
+    expect(editor.locator("#id_sections-0-title_en")).to_be_hidden()
     handle = editor.locator("#sections-1 > h3.djn-drag-handler")
     target = editor.locator("#sections-0 > h3.djn-drag-handler")
     source_box, target_box = handle.bounding_box(), target.bounding_box()

@@ -130,13 +130,13 @@ def test_an_issue_saved_in_the_admin_with_control_characters_keeps_the_feeds_wor
     issue = make_issue(title="Summer 2022", slug="summer-2022")
     section = make_section(issue)
     data = {
-        "title": "Summer\x0b2022\x0c special \x1b[31missue",
+        "title_en": "Summer\x0b2022\x0c special \x1b[31missue",
         "slug": issue.slug,
-        "summary": "Line one\x0bline two\x1b\ufffe.\nSecond paragraph.",
+        "summary_en": "Line one\x0bline two\x1b\ufffe.\nSecond paragraph.",
         "volume": "",
         "number": "",
         "season": "",
-        "cover_image_alt": "",
+        "cover_image_alt_en": "",
         "sections-TOTAL_FORMS": "1",
         "sections-INITIAL_FORMS": "1",
         "sections-MIN_NUM_FORMS": "0",
@@ -145,7 +145,7 @@ def test_an_issue_saved_in_the_admin_with_control_characters_keeps_the_feeds_wor
         "sections-0-issue": issue.pk,
         "sections-0-order": section.order,
         "sections-0-kind": section.kind,
-        "sections-0-title": section.title,
+        "sections-0-title_en": section.title,
         "sections-0-anchor": section.anchor,
         "status": issue.status,
         "published_at_0": timezone.localtime(issue.published_at).strftime("%Y-%m-%d"),

@@ -481,7 +481,7 @@ def test_neither_role_deletes_a_live_issues_section_from_its_own_page(staff, con
 
 def test_an_editor_saving_a_live_issue_lands_on_it_with_the_change_waiting(editor_client, content):
     url = admin_url("newsletters_issue_change", content.published.pk)
-    data = form_data(editor_client, url, "issue_form", _save="Save", summary="A new summary.")
+    data = form_data(editor_client, url, "issue_form", _save="Save", summary_en="A new summary.")
 
     response = editor_client.post(url, data, follow=True)
 
@@ -496,7 +496,7 @@ def test_a_publisher_saving_a_live_issue_publishes_it_and_lands_on_the_list(
     publisher_client, content
 ):
     url = admin_url("newsletters_issue_change", content.published.pk)
-    data = form_data(publisher_client, url, "issue_form", _save="Save", summary="A new summary.")
+    data = form_data(publisher_client, url, "issue_form", _save="Save", summary_en="A new summary.")
 
     response = publisher_client.post(url, data, follow=True)
 
@@ -537,7 +537,9 @@ def test_an_editor_is_not_offered_the_send_and_cannot_start_one(editor_client, c
     assert "Only publishers can send an issue." in page
     assert admin_url("newsletters_send_confirm", content.published.pk) not in page
 
-    response = editor_client.post(admin_url("newsletters_send_confirm", content.published.pk))
+    response = editor_client.post(
+        admin_url("newsletters_send_confirm", content.published.pk), {"languages": ["en"]}
+    )
 
     assert response.status_code == 403
     assert IssueSend.objects.count() == 1
@@ -626,7 +628,7 @@ def test_a_publisher_sends_and_lands_on_the_progress_page(publisher_client, cont
         publisher_client.get(confirm)
     )
 
-    response = publisher_client.post(confirm, follow=True)
+    response = publisher_client.post(confirm, {"languages": ["en"]}, follow=True)
 
     send = IssueSend.objects.get(issue=issue)
     assert_lands_on(response, admin_url("newsletters_issuesend_change", send.pk))
@@ -647,7 +649,7 @@ def test_a_publisher_resends_to_the_missing_and_lands_on_its_progress_page(
         page_text(publisher_client.get(confirm))
     )
 
-    response = publisher_client.post(confirm, follow=True)
+    response = publisher_client.post(confirm, {"languages": ["en"]}, follow=True)
 
     resend = IssueSend.objects.get(issue=content.published, is_resend=True)
     assert_lands_on(response, admin_url("newsletters_issuesend_change", resend.pk))
@@ -685,7 +687,9 @@ def test_a_send_started_without_the_right_to_view_sends_lands_on_the_send_page(
     issue = make_issue(title="Autumn 2022")
     make_section(issue)
 
-    response = client.post(admin_url("newsletters_send_confirm", issue.pk), follow=True)
+    response = client.post(
+        admin_url("newsletters_send_confirm", issue.pk), {"languages": ["en"]}, follow=True
+    )
 
     send_page = admin_url("newsletters_send_issue", issue.pk)
     assert_lands_on(response, send_page)
@@ -699,7 +703,7 @@ def test_the_refusal_page_shows_what_was_just_done_and_never_asks_to_resubmit(
 ):
     issue = make_issue(title="Autumn 2022")
     make_section(issue)
-    publisher_client.post(admin_url("newsletters_send_confirm", issue.pk))
+    publisher_client.post(admin_url("newsletters_send_confirm", issue.pk), {"languages": ["en"]})
     send = IssueSend.objects.get(issue=issue)
 
     # Whatever page the next request hits, the send's message is shown there.

@@ -75,7 +75,7 @@ def test_an_editors_change_reaches_the_public_only_when_a_publisher_approves(
 ):
     assert "Live words." in public_text(live)  # the page cache is warm
 
-    save_issue(editor, live, **{"sections-0-body": "<p>Proposed words.</p>"})
+    save_issue(editor, live, **{"sections-0-body_en": "<p>Proposed words.</p>"})
 
     assert "Live words." in public_text(live)
     assert "Proposed words." not in public_text(live)
@@ -100,7 +100,7 @@ def test_an_editors_change_reaches_the_public_only_when_a_publisher_approves(
 
 def test_a_rejected_change_leaves_the_public_page_as_it_was(editor, publisher, live):
     public_text(live)
-    save_issue(editor, live, **{"sections-0-body": "<p>Proposed words.</p>"})
+    save_issue(editor, live, **{"sections-0-body_en": "<p>Proposed words.</p>"})
     change = PendingChange.objects.get(issue=live)
 
     decide(publisher, change, "reject")
@@ -122,11 +122,11 @@ def test_deleting_a_live_issues_section_waits_for_approval_too(editor, publisher
 
 
 def test_an_editor_cannot_approve_nor_propose_twice(editor, live):
-    save_issue(editor, live, **{"sections-0-body": "<p>First proposal.</p>"})
+    save_issue(editor, live, **{"sections-0-body_en": "<p>First proposal.</p>"})
     change = PendingChange.objects.get(issue=live)
 
     assert decide(editor, change, "approve").status_code == 403
-    response = save_issue(editor, live, **{"sections-0-body": "<p>Second proposal.</p>"})
+    response = save_issue(editor, live, **{"sections-0-body_en": "<p>Second proposal.</p>"})
 
     assert response.status_code == 200
     assert "waiting for approval" in response.content.decode()
@@ -136,7 +136,7 @@ def test_an_editor_cannot_approve_nor_propose_twice(editor, live):
 
 
 def test_the_proposer_withdraws_a_change(editor, live):
-    save_issue(editor, live, **{"sections-0-body": "<p>Proposed.</p>"})
+    save_issue(editor, live, **{"sections-0-body_en": "<p>Proposed.</p>"})
     change = PendingChange.objects.get(issue=live)
 
     decide(editor, change, "withdraw")
@@ -144,13 +144,13 @@ def test_the_proposer_withdraws_a_change(editor, live):
     change.refresh_from_db()
     assert change.status == PendingChangeStatus.WITHDRAWN
     # The issue can be changed again.
-    save_issue(editor, live, **{"sections-0-body": "<p>Again.</p>"})
+    save_issue(editor, live, **{"sections-0-body_en": "<p>Again.</p>"})
     assert PendingChange.objects.waiting().filter(issue=live).count() == 1
 
 
 def test_a_publishers_change_is_published_at_once(publisher, live):
     public_text(live)
-    save_issue(publisher, live, **{"sections-0-body": "<p>Corrected words.</p>"})
+    save_issue(publisher, live, **{"sections-0-body_en": "<p>Corrected words.</p>"})
 
     assert "Corrected words." in public_text(live)
     assert not PendingChange.objects.exists()
@@ -162,8 +162,8 @@ def test_new_sections_of_a_change_get_their_own_rows_when_approved(editor, publi
         {
             "sections-TOTAL_FORMS": "3",
             "sections-2-kind": SectionKind.ARTICLE,
-            "sections-2-title": "A new article",
-            "sections-2-body": "<p>New words.</p>",
+            "sections-2-title_en": "A new article",
+            "sections-2-body_en": "<p>New words.</p>",
             "sections-2-order": "2",
             "sections-2-questions-TOTAL_FORMS": "0",
             "sections-2-questions-INITIAL_FORMS": "0",
@@ -220,8 +220,8 @@ def test_an_interview_of_a_live_issue_cannot_lose_its_last_question(publisher, l
 
 def test_a_restore_brings_back_an_earlier_versions_text_exactly(publisher, live):
     first = "<p>First <strong>version</strong> &amp; its words.</p>"
-    save_issue(publisher, live, **{"sections-0-body": first})
-    save_issue(publisher, live, **{"sections-0-body": "<p>A later, worse version.</p>"})
+    save_issue(publisher, live, **{"sections-0-body_en": first})
+    save_issue(publisher, live, **{"sections-0-body_en": "<p>A later, worse version.</p>"})
     versions = Version.objects.get_for_object(live).order_by("pk")
     assert versions.count() == 2
 
@@ -235,8 +235,8 @@ def test_a_restore_brings_back_an_earlier_versions_text_exactly(publisher, live)
 
 
 def test_an_editors_restore_of_a_live_issue_waits_for_approval(editor, publisher, live):
-    save_issue(publisher, live, **{"sections-0-body": "<p>Old text.</p>"})
-    save_issue(publisher, live, **{"sections-0-body": "<p>New text.</p>"})
+    save_issue(publisher, live, **{"sections-0-body_en": "<p>Old text.</p>"})
+    save_issue(publisher, live, **{"sections-0-body_en": "<p>New text.</p>"})
     older = Version.objects.get_for_object(live).order_by("pk").first()
 
     revision_url = reverse("admin:newsletters_issue_revision", args=[live.pk, older.pk])
@@ -248,8 +248,8 @@ def test_an_editors_restore_of_a_live_issue_waits_for_approval(editor, publisher
 
 
 def test_history_compares_two_versions_word_by_word(publisher, live):
-    save_issue(publisher, live, **{"sections-0-body": "<p>The old wording here.</p>"})
-    save_issue(publisher, live, **{"sections-0-body": "<p>The new wording here.</p>"})
+    save_issue(publisher, live, **{"sections-0-body_en": "<p>The old wording here.</p>"})
+    save_issue(publisher, live, **{"sections-0-body_en": "<p>The new wording here.</p>"})
     older, newer = Version.objects.get_for_object(live).order_by("pk")
 
     history = publisher.get(reverse("admin:newsletters_issue_history", args=[live.pk]))
@@ -264,7 +264,7 @@ def test_history_compares_two_versions_word_by_word(publisher, live):
 
 
 def test_revisions_record_who_saved(publisher, live):
-    save_issue(publisher, live, summary="A summary for the record.")
+    save_issue(publisher, live, summary_en="A summary for the record.")
     (version,) = Version.objects.get_for_object(live)
     assert version.revision.user == publisher.user
     assert version.field_dict["summary"] == "A summary for the record."
