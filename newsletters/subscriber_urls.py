@@ -1,4 +1,4 @@
-"""Sign-up, confirmation and unsubscription addresses.
+"""Sign-up, confirmation, preferences and unsubscription addresses.
 
 These addresses appear in emails people keep for years: do not change them.
 """
@@ -14,5 +14,6 @@ urlpatterns = [
     path("subscribe/thanks/", views.thanks, name="thanks"),
     path("subscribe/confirm/<str:token>/", views.confirm, name="confirm"),
     path("subscribe/new-link/", views.new_link, name="new_link"),
+    path("subscribe/preferences/<str:token>/", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -2,21 +2,21 @@
 
 From an issue (the "Send by email…" action on the issues list, or the
 "Send an issue…" button on the sends list) staff reach its send page: a
-preview of both parts of the email, a form that mails a test to up to ten
-addresses, and the button to a confirmation page that shows the number of
-recipients. Only publishers can start a send (newsletters/permissions.py), by
-POST; starting one only queues deliveries, which `manage.py send_deliveries`
-mails. Sends and deliveries are read-only records.
+preview of both parts of the email in each language, a form that mails a test
+in one language to up to ten addresses, each language's recipients, edition
+and sends (newsletters/mail/send_plan.py), and the button to a confirmation
+page where the languages to send now are ticked. Only publishers can start a
+send (newsletters/permissions.py), by POST; each language ticked gets a send of
+its own, which only queues deliveries for `manage.py send_deliveries` to mail.
+Sends and deliveries are read-only records.
 """
 
-import re
 import smtplib
 
-from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.mail import get_connection
-from django.core.validators import validate_email
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -28,103 +28,28 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from msme_portal.admin_helpers import ReadOnlyAdmin
+from newsletters.admin.send_helpers import (
+    MAX_TEST_ADDRESSES,
+    FailedDeliveryInline,
+    SendTestForm,
+    plan_context,
+    worker_context,
+)
 from newsletters.mail.issue_email import IssueEmail
 from newsletters.mail.send_queue import (
     SendRefused,
-    check_can_send,
-    missing_recipients,
-    outstanding_count,
-    running_workers,
+    check_published,
+    has_been_sent,
     start_send,
 )
-from newsletters.models import Delivery, DeliveryStatus, Issue, IssueSend
+from newsletters.models import Delivery, DeliveryStatus, Issue, IssueSend, SubscriberLanguage
 from newsletters.permissions import can_send
 
-MAX_TEST_ADDRESSES = 10
 TEMPLATES = "admin/newsletters/send/"
 
 # The email preview is the message's own HTML: no script, inline styles, and
 # images from the public site.
 PREVIEW_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src http: https: data:"
-
-
-class SendTestForm(forms.Form):
-    addresses = forms.CharField(
-        label=_("Send a test to"),
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("Up to %(max)d addresses, separated by commas or new lines.")
-        % {"max": MAX_TEST_ADDRESSES},
-    )
-
-    def clean_addresses(self):
-        addresses = []
-        for item in re.split(r"[,;\s]+", self.cleaned_data["addresses"]):
-            if item and item.lower() not in {a.lower() for a in addresses}:
-                addresses.append(item)
-        if not addresses:
-            raise ValidationError(_("Enter at least one address."), code="empty")
-        invalid = []
-        for address in addresses:
-            try:
-                validate_email(address)
-            except ValidationError:
-                invalid.append(address)
-        if invalid:
-            raise ValidationError(
-                _("Not valid email addresses: %(addresses)s"),
-                code="invalid",
-                params={"addresses": ", ".join(invalid)},
-            )
-        if len(addresses) > MAX_TEST_ADDRESSES:
-            raise ValidationError(
-                _("Send a test to at most %(max)d addresses (you entered %(count)d)."),
-                code="too_many",
-                params={"max": MAX_TEST_ADDRESSES, "count": len(addresses)},
-            )
-        return addresses
-
-
-def worker_context():
-    """The send workers that run, and the first of them that cannot reach the
-    mail server, for admin/newsletters/send/worker_status.html."""
-    workers = running_workers()
-    down = [worker for worker in workers if worker.smtp_down_since is not None]
-    return {
-        "send_workers": workers,
-        "send_outage": min(down, key=lambda worker: worker.smtp_down_since, default=None),
-        "deliveries_waiting": not workers and outstanding_count() > 0,
-    }
-
-
-class FailedDeliveryInline(admin.TabularInline):
-    """The failures of a send, with the server's reasons."""
-
-    model = Delivery
-    verbose_name = _("failed delivery")
-    verbose_name_plural = _("failed deliveries")
-    fields = ["subscriber", "attempts", "last_error"]
-    readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = True
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(status=DeliveryStatus.FAILED)
-            .select_related("subscriber")
-        )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(IssueSend)
@@ -133,6 +58,7 @@ class IssueSendAdmin(ReadOnlyAdmin):
     change_form_template = TEMPLATES + "change_form.html"
     list_display = [
         "issue",
+        "language",
         "started_at",
         "finished_at",
         "started_by",
@@ -145,11 +71,12 @@ class IssueSendAdmin(ReadOnlyAdmin):
         "progress",
     ]
     list_select_related = ["issue", "started_by"]
-    list_filter = ["is_resend", "started_at"]
+    list_filter = ["language", "is_resend", "started_at"]
     search_fields = ["issue__title", "issue__slug"]
     date_hierarchy = "started_at"
     fields = [
         "issue",
+        "language",
         "started_by_name",
         "started_at",
         "finished_at",
@@ -290,29 +217,27 @@ class IssueSendAdmin(ReadOnlyAdmin):
         sends = list(
             IssueSend.objects.filter(issue=issue).with_counts().select_related("started_by")
         )
-        try:
-            check_can_send(issue, resend_missing=bool(sends))
-            problem = None
-        except SendRefused as error:
-            problem = str(error)
         context = self._context(
             request,
             issue,
             sends=sends,
-            problem=problem,
-            recipient_count=missing_recipients(issue).count(),
             test_form=test_form or SendTestForm(),
             max_test_addresses=MAX_TEST_ADDRESSES,
+            **plan_context(issue, sends),
         )
         return TemplateResponse(request, TEMPLATES + "issue.html", context)
 
     def preview_view(self, request, issue_id, part):
-        """The email as a subscriber gets it, HTML or plain text."""
+        """The email as a subscriber gets it, HTML or plain text, in the
+        language of `?language=` (English by default)."""
         issue = self._issue(request, issue_id)
         if part not in {"html", "txt"}:
             raise Http404
+        language = request.GET.get("language", settings.LANGUAGE_CODE)
+        if language not in SubscriberLanguage.values:
+            raise Http404
         message = IssueEmail.for_issue(issue).test_message(
-            request.user.email or "preview@localhost"
+            request.user.email or "preview@localhost", language=language
         )
         if part == "html":
             response = HttpResponse(message.alternatives[0][0], content_type="text/html")
@@ -331,18 +256,22 @@ class IssueSendAdmin(ReadOnlyAdmin):
         if not form.is_valid():
             return self.send_view(request, issue_id, test_form=form)
         email = IssueEmail.for_issue(issue)
+        language = form.cleaned_data["language"]
         sent, failed = [], []
         # At most ten messages over one connection: short enough for a request.
         with get_connection() as connection:
             for address in form.cleaned_data["addresses"]:
                 try:
-                    email.test_message(address, connection=connection).send()
+                    email.test_message(address, connection=connection, language=language).send()
                     sent.append(address)
                 except (smtplib.SMTPException, OSError) as error:
                     failed.append(f"{address} ({error})")
         if sent:
             self.message_user(
-                request, _("Test sent to %(list)s.") % {"list": ", ".join(sent)}, messages.SUCCESS
+                request,
+                _("Test in %(language)s sent to %(list)s.")
+                % {"language": SubscriberLanguage(language).label, "list": ", ".join(sent)},
+                messages.SUCCESS,
             )
         if failed:
             self.message_user(
@@ -353,54 +282,80 @@ class IssueSendAdmin(ReadOnlyAdmin):
         return HttpResponseRedirect(reverse("admin:newsletters_send_issue", args=[issue.pk]))
 
     def confirm_view(self, request, issue_id):
-        """GET: the number of recipients and a button; POST: queue the send."""
+        """GET: each language's recipients and edition, with the languages to
+        send now ticked; POST: one send per language ticked."""
         issue = self._issue(request, issue_id)
         if not can_send(request.user):
             raise PermissionDenied
-        resend = IssueSend.objects.filter(issue=issue).exists()
+        send_page = reverse("admin:newsletters_send_issue", args=[issue.pk])
+        error = None
         if request.method == "POST":
             try:
-                send = start_send(issue, user=request.user, resend_missing=resend)
-            except SendRefused as error:
-                self.message_user(request, str(error), messages.ERROR)
-                return HttpResponseRedirect(
-                    reverse("admin:newsletters_send_issue", args=[issue.pk])
+                check_published(issue)
+            except SendRefused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                return HttpResponseRedirect(send_page)
+            chosen = [
+                code
+                for code in SubscriberLanguage.values
+                if code in request.POST.getlist("languages")
+            ]
+            if chosen:
+                return self._start_sends(request, issue, chosen)
+            error = _("Tick at least one language to send.")
+        context = self._context(
+            request, issue, title=_("Confirm the send"), error=error, **plan_context(issue)
+        )
+        return TemplateResponse(request, TEMPLATES + "confirm.html", context)
+
+    def _start_sends(self, request, issue, languages):
+        """A send per language in `languages`, each in its own transaction, so
+        one refused (nobody left to send to, say) leaves the others started."""
+        sends = []
+        for language in languages:
+            name = SubscriberLanguage(language).label
+            try:
+                send = start_send(
+                    issue,
+                    language=language,
+                    user=request.user,
+                    resend_missing=has_been_sent(issue, language),
                 )
-            self.log_addition(request, send, _("Started a send of %(issue)s.") % {"issue": issue})
+            except SendRefused as error:
+                self.message_user(request, f"{name}: {error}", messages.ERROR)
+                continue
+            sends.append(send)
+            self.log_addition(
+                request,
+                send,
+                _("Started a send of %(issue)s in %(language)s.")
+                % {"issue": issue, "language": name},
+            )
             # Wherever this lands, the message names the page to follow the
             # send on, one this user may see: never a reason to send again.
-            if self.has_view_permission(request, send):
-                progress_url = reverse("admin:newsletters_issuesend_change", args=[send.pk])
-            else:
-                progress_url = reverse("admin:newsletters_send_issue", args=[issue.pk])
             self.message_user(
                 request,
                 format_html(
                     _(
-                        "“{issue}” is queued for {count} subscribers; the send worker "
-                        'mails it. Follow its progress on <a href="{url}">the send\'s page</a>.'
+                        "“{issue}” is queued for {count} subscribers ({language}); the send "
+                        'worker mails it. Follow its progress on <a href="{url}">the send\'s '
+                        "page</a>."
                     ),
                     issue=issue,
                     count=send.recipient_count,
-                    url=progress_url,
+                    language=name,
+                    url=self._progress_url(request, send),
                 ),
                 messages.SUCCESS,
             )
-            return HttpResponseRedirect(progress_url)
-        try:
-            check_can_send(issue, resend_missing=resend)
-            problem = None
-        except SendRefused as error:
-            problem = str(error)
-        context = self._context(
-            request,
-            issue,
-            title=_("Confirm the send"),
-            resend=resend,
-            problem=problem,
-            recipient_count=missing_recipients(issue).count(),
-        )
-        return TemplateResponse(request, TEMPLATES + "confirm.html", context)
+        if len(sends) == 1:
+            return HttpResponseRedirect(self._progress_url(request, sends[0]))
+        return HttpResponseRedirect(reverse("admin:newsletters_send_issue", args=[issue.pk]))
+
+    def _progress_url(self, request, send):
+        if self.has_view_permission(request, send):
+            return reverse("admin:newsletters_issuesend_change", args=[send.pk])
+        return reverse("admin:newsletters_send_issue", args=[send.issue_id])
 
 
 class FailureFilter(admin.SimpleListFilter):

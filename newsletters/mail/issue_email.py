@@ -7,9 +7,12 @@ with tables and inline styles, as mail clients ignore style sheets, carries
 no script, and every address in it is absolute (rich text is rewritten by
 newsletters/mail/rich_text.py).
 
-An `IssueEmail` renders the issue once per language; each subscriber's message
-is then that text with their greeting and unsubscribe link put in place, so
-sending to ten thousand people renders the templates only once.
+An `IssueEmail` renders the issue once per language, inside
+`translation.override()`: the content's fields (django-modeltranslation), the
+interface's strings, the addresses and `<html lang>` are that language's. Each
+subscriber's message is then that text with their greeting and personal links
+put in place, so sending to ten thousand people renders the templates once per
+language.
 """
 
 import html
@@ -22,7 +25,6 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
 from django.template import loader
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -45,6 +47,10 @@ GREETING = "@@newsletter-greeting@@"
 UNSUBSCRIBE_URL = "@@newsletter-unsubscribe-url@@"
 GREETING_HTML = "@@newsletter-greeting-html@@"
 UNSUBSCRIBE_URL_HTML = "@@newsletter-unsubscribe-url-html@@"
+PREFERENCES_URL = "@@newsletter-preferences-url@@"
+PREFERENCES_URL_HTML = "@@newsletter-preferences-url-html@@"
+# The List-Unsubscribe header's address, which may differ from the body's.
+ONE_CLICK_URL = "@@newsletter-one-click-url@@"
 RECIPIENT = "newsletter-recipient@placeholder.invalid"
 MESSAGE_ID = "<newsletter-message-id@placeholder.invalid>"
 DATE = "@@newsletter-date@@"
@@ -53,6 +59,9 @@ _PLACEHOLDERS = (
     UNSUBSCRIBE_URL,
     GREETING_HTML,
     UNSUBSCRIBE_URL_HTML,
+    PREFERENCES_URL,
+    PREFERENCES_URL_HTML,
+    ONE_CLICK_URL,
     RECIPIENT,
     MESSAGE_ID,
     DATE,
@@ -136,9 +145,7 @@ class IssueEmail:
 
     def __init__(self, issue):
         self.issue = issue
-        self.web_url = absolute(issue.get_absolute_url())
         self.from_email = settings.DEFAULT_FROM_EMAIL
-        self._context = None
         self._rendered = {}
 
     @classmethod
@@ -148,24 +155,25 @@ class IssueEmail:
         return cls(Issue.objects.get(pk=pk))
 
     def context(self):
-        if self._context is None:
-            page = build_page(self.issue)
-            self._context = {
-                "issue": self.issue,
-                "sections": [self._email_section(block) for block in page.sections],
-                "listings": page.listings,
-                "web_url": self.web_url,
-                "site_url": settings.SITE_URL,
-                "cover_url": image_url(self.issue.cover_image),
-                "styles": styles,
-            }
-        return self._context
+        """The templates' context in the active language: call it inside
+        `translation.override()`, as the texts are read now."""
+        page = build_page(self.issue)
+        web_url = absolute(self.issue.get_absolute_url())
+        return {
+            "issue": self.issue,
+            "sections": [self._email_section(block, web_url) for block in page.sections],
+            "listings": page.listings,
+            "web_url": web_url,
+            "site_url": settings.SITE_URL,
+            "cover_url": image_url(self.issue.cover_image),
+            "styles": styles,
+        }
 
-    def _email_section(self, block):
-        base, section = self.web_url, block.section
+    def _email_section(self, block, web_url):
+        base, section = web_url, block.section
         return EmailSection(
             section=section,
-            web_url=f"{self.web_url}#{section.anchor}",
+            web_url=f"{web_url}#{section.anchor}",
             body=email_html(section.body, base),
             text_body=html_to_text(section.body, base),
             bio=email_html(section.interviewee_bio, base),
@@ -181,8 +189,8 @@ class IssueEmail:
                 for item in block.questions
             ],
             links=block.links,
-            subsections=[self._email_section(child) for child in block.subsections],
-            boxes=[self._email_section(box) for box in block.boxes],
+            subsections=[self._email_section(child, web_url) for child in block.subsections],
+            boxes=[self._email_section(box, web_url) for box in block.boxes],
         )
 
     def rendered(self, language=None):
@@ -192,16 +200,26 @@ class IssueEmail:
         return self._rendered[language]
 
     def _render(self, language):
-        context = {**self.context(), "language": language}
         with translation.override(language):
+            context = {**self.context(), "language": language}
             subject = gettext("%(title)s · WTO MSME Group Newsletter") % {"title": self.issue.title}
             text = render_to_string(
                 "newsletters/email/issue/issue.txt",
-                {**context, "greeting": GREETING, "unsubscribe_url": UNSUBSCRIBE_URL},
+                {
+                    **context,
+                    "greeting": GREETING,
+                    "unsubscribe_url": UNSUBSCRIBE_URL,
+                    "preferences_url": PREFERENCES_URL,
+                },
             )
             body = render_to_string(
                 "newsletters/email/issue/issue.html",
-                {**context, "greeting": GREETING_HTML, "unsubscribe_url": UNSUBSCRIBE_URL_HTML},
+                {
+                    **context,
+                    "greeting": GREETING_HTML,
+                    "unsubscribe_url": UNSUBSCRIBE_URL_HTML,
+                    "preferences_url": PREFERENCES_URL_HTML,
+                },
             )
             greetings = {"named": gettext("Dear %(name)s,"), "anonymous": gettext("Hello,")}
         text, body = fold_text(text), fold_html(body)
@@ -209,25 +227,26 @@ class IssueEmail:
             subject=subject,
             text_parts=tuple(_SPLIT.split(text)),
             html_parts=tuple(_SPLIT.split(body)),
-            raw_parts=self._raw_template(subject, text, body),
+            raw_parts=self._raw_template(subject, text, body, language),
             greetings=greetings,
         )
 
-    def _raw_template(self, subject, text, body):
+    def _raw_template(self, subject, text, body, language):
         message = EmailMultiAlternatives(
             subject=subject,
             body=text,
             from_email=self.from_email,
             to=[RECIPIENT],
             headers={
-                **links.list_unsubscribe_headers(None, UNSUBSCRIBE_URL),
+                **links.list_unsubscribe_headers(None, ONE_CLICK_URL),
                 "Message-ID": MESSAGE_ID,
                 "Date": DATE,
+                "Content-Language": language,
             },
         )
         message.attach_alternative(body, "text/html")
         raw = message.message().as_bytes(linesep="\r\n")
-        in_headers = {UNSUBSCRIBE_URL: 1, RECIPIENT: 1, MESSAGE_ID: 1, DATE: 1}
+        in_headers = {ONE_CLICK_URL: 1, RECIPIENT: 1, MESSAGE_ID: 1, DATE: 1}
         intact = b"quoted-printable" not in raw.lower() and all(
             raw.count(stand_in.encode())
             == text.count(stand_in) + body.count(stand_in) + in_headers.get(stand_in, 0)
@@ -235,61 +254,65 @@ class IssueEmail:
         )
         return tuple(_SPLIT_BYTES.split(raw)) if intact else None
 
-    def _values(self, rendered, *, to, name, unsubscribe_url, message_id_value):
+    def _values(self, rendered, *, to, name, urls, message_id_value):
         greeting = rendered.greeting(name)
         return {
             GREETING: greeting,
             GREETING_HTML: html.escape(greeting, quote=False),
-            UNSUBSCRIBE_URL: unsubscribe_url,
-            UNSUBSCRIBE_URL_HTML: html.escape(unsubscribe_url, quote=True),
+            UNSUBSCRIBE_URL: urls.unsubscribe,
+            UNSUBSCRIBE_URL_HTML: html.escape(urls.unsubscribe, quote=True),
+            PREFERENCES_URL: urls.preferences,
+            PREFERENCES_URL_HTML: html.escape(urls.preferences, quote=True),
+            ONE_CLICK_URL: urls.one_click,
             RECIPIENT: sanitize_address(to, "utf-8"),
             MESSAGE_ID: message_id_value,
             DATE: formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
         }
 
-    def build(self, *, to, language, name, unsubscribe_url, headers, connection=None, subject=None):
+    def build(self, *, to, language, name, urls, headers, connection=None, subject=None):
         rendered = self.rendered(language)
-        values = self._values(
-            rendered, to=to, name=name, unsubscribe_url=unsubscribe_url, message_id_value=""
-        )
+        values = self._values(rendered, to=to, name=name, urls=urls, message_id_value="")
         message = EmailMultiAlternatives(
             subject=subject or rendered.subject,
             body=_fill(rendered.text_parts, values),
             from_email=self.from_email,
             to=[to],
-            headers=headers,
+            headers={**headers, "Content-Language": language},
             connection=connection,
         )
         message.attach_alternative(_fill(rendered.html_parts, values), "text/html")
         return message
 
-    def message_for(self, subscriber, connection=None):
-        """The issue for `subscriber`, with their unsubscribe link and a
-        Message-ID that every attempt at this delivery shares."""
-        url = links.unsubscribe_url(subscriber)
-        headers = links.list_unsubscribe_headers(subscriber, url)
+    def message_for(self, subscriber, connection=None, language=None):
+        """The issue for `subscriber` in `language` (by default theirs), with
+        their personal links and a Message-ID that every attempt at this
+        delivery shares."""
+        language = language or subscriber.language
+        urls = PersonalLinks.of(subscriber, language)
+        headers = links.list_unsubscribe_headers(subscriber, urls.one_click)
         headers["Message-ID"] = message_id(self.issue.pk, subscriber.pk)
         return self.build(
             to=subscriber.email,
-            language=subscriber.language,
+            language=language,
             name=subscriber.name,
-            unsubscribe_url=url,
+            urls=urls,
             headers=headers,
             connection=connection,
         )
 
-    def raw_for(self, subscriber):
+    def raw_for(self, subscriber, language=None):
         """The same message as `message_for`, as the bytes to hand to an SMTP
         server: (envelope sender, envelope recipient, message). None when the
         message has to be built the slow way."""
-        rendered = self.rendered(subscriber.language)
+        language = language or subscriber.language
+        rendered = self.rendered(language)
         if rendered.raw_parts is None:
             return None
         values = self._values(
             rendered,
             to=subscriber.email,
             name=subscriber.name,
-            unsubscribe_url=links.unsubscribe_url(subscriber),
+            urls=PersonalLinks.of(subscriber, language),
             message_id_value=message_id(self.issue.pk, subscriber.pk),
         )
         encoded = {key.encode(): value.encode() for key, value in values.items()}
@@ -299,20 +322,45 @@ class IssueEmail:
             _fill(rendered.raw_parts, encoded),
         )
 
-    def test_message(self, address, connection=None):
-        """The issue as a subscriber would get it, marked as a test. Its
-        unsubscribe link shows the "link not valid" page: nobody is removed."""
-        url = links.absolute_url(reverse("subscribers:unsubscribe", kwargs={"token": "test"}))
-        rendered = self.rendered()
+    def test_message(self, address, connection=None, language=None):
+        """The issue in `language` as a subscriber would get it, marked as a
+        test. Its links show the "link not valid" pages: nobody is changed."""
+        language = language or settings.LANGUAGE_CODE
+        urls = PersonalLinks(
+            unsubscribe=links.page_url("subscribers:unsubscribe", "test", language),
+            preferences=links.page_url("subscribers:preferences", "test", language),
+            one_click=links.page_url("subscribers:unsubscribe", "test", settings.LANGUAGE_CODE),
+        )
+        rendered = self.rendered(language)
+        with translation.override(language):
+            subject = gettext("[Test] %(subject)s") % {"subject": rendered.subject}
         return self.build(
             to=address,
-            language=settings.LANGUAGE_CODE,
+            language=language,
             name="",
-            unsubscribe_url=url,
+            urls=urls,
             headers={
-                "List-Unsubscribe": f"<{url}>",
+                "List-Unsubscribe": f"<{urls.one_click}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
             connection=connection,
-            subject=gettext("[Test] %(subject)s") % {"subject": rendered.subject},
+            subject=subject,
+        )
+
+
+@dataclass(frozen=True)
+class PersonalLinks:
+    """One recipient's links: those of the body in the message's language,
+    and the List-Unsubscribe header's."""
+
+    unsubscribe: str
+    preferences: str
+    one_click: str
+
+    @classmethod
+    def of(cls, subscriber, language):
+        return cls(
+            unsubscribe=links.unsubscribe_url(subscriber, language),
+            preferences=links.preferences_url(subscriber, language),
+            one_click=links.one_click_unsubscribe_url(subscriber),
         )

@@ -1,4 +1,4 @@
-"""Signed personal links: confirmation and unsubscription.
+"""Signed personal links: confirmation, unsubscription and preferences.
 
 Every message to a subscriber (sign-up emails now, issues later) builds its
 links and its List-Unsubscribe headers here, so a link made by one part of the
@@ -6,8 +6,12 @@ code is always understood by the views.
 
 A token carries the subscriber's id and a keyed digest of their address: a
 link stops working if the address on the row changes, and reveals nothing
-about the address itself. Confirmation links expire; unsubscribe links never
-do, as mail clients and old newsletters keep them for years.
+about the address itself. Confirmation links expire; unsubscribe and
+preferences links never do, as mail clients and old newsletters keep them for
+years.
+
+Links in a body are made in the message's language (`reverse()` inside
+`translation.override()`), so they open the page in that language.
 """
 
 from datetime import timedelta
@@ -15,7 +19,8 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from newsletters.models import Subscriber
@@ -23,7 +28,10 @@ from newsletters.models import Subscriber
 # The salts sign links already sent: changing them would void every one.
 CONFIRMATION_SALT = "newsletters.subscriptions.confirm"
 UNSUBSCRIBE_SALT = "newsletters.subscriptions.unsubscribe"
+PREFERENCES_SALT = "newsletters.subscriptions.preferences"
 CONFIRMATION_MAX_AGE = timedelta(days=7)
+# The unsubscribe address without a language prefix, for one-click POSTs.
+ONE_CLICK_URL_NAME = "unprefixed_subscribers:unsubscribe"
 
 # Aliases so callers need not import django.core.signing to tell the cases apart.
 BadToken = signing.BadSignature
@@ -69,24 +77,52 @@ def read_unsubscribe_token(token):
     return _read(token, UNSUBSCRIBE_SALT)
 
 
+def make_preferences_token(subscriber):
+    return _make(subscriber, PREFERENCES_SALT)
+
+
+def read_preferences_token(token):
+    return _read(token, PREFERENCES_SALT)
+
+
 def absolute_url(path):
     return settings.SITE_URL + path
 
 
-def confirmation_url(subscriber):
-    token = make_confirmation_token(subscriber)
-    return absolute_url(reverse("subscribers:confirm", kwargs={"token": token}))
+def page_url(name, token, language=None):
+    """The absolute address of the page `name` for `token`, in `language`
+    (by default the active one)."""
+    with translation.override(language or translation.get_language()):
+        return absolute_url(reverse(name, kwargs={"token": token}))
 
 
-def unsubscribe_url(subscriber):
+def confirmation_url(subscriber, language=None):
+    return page_url("subscribers:confirm", make_confirmation_token(subscriber), language)
+
+
+def unsubscribe_url(subscriber, language=None):
+    return page_url("subscribers:unsubscribe", make_unsubscribe_token(subscriber), language)
+
+
+def preferences_url(subscriber, language=None):
+    return page_url("subscribers:preferences", make_preferences_token(subscriber), language)
+
+
+def one_click_unsubscribe_url(subscriber):
+    """The address of the List-Unsubscribe header, which mail clients POST to
+    without showing a page and without following redirects: the one kept
+    without a language prefix (msme_portal/urls.py), the same in every language."""
     token = make_unsubscribe_token(subscriber)
-    return absolute_url(reverse("subscribers:unsubscribe", kwargs={"token": token}))
+    try:
+        return absolute_url(reverse(ONE_CLICK_URL_NAME, kwargs={"token": token}))
+    except NoReverseMatch:
+        return page_url("subscribers:unsubscribe", token, settings.LANGUAGE_CODE)
 
 
 def list_unsubscribe_headers(subscriber, url=None):
     """RFC 2369 List-Unsubscribe with the RFC 8058 one-click variant: mail
     clients POST "List-Unsubscribe=One-Click" to the URL."""
-    url = url or unsubscribe_url(subscriber)
+    url = url or one_click_unsubscribe_url(subscriber)
     targets = [f"<{url}>"]
     if settings.NEWSLETTER_UNSUBSCRIBE_MAILTO:
         targets.append(

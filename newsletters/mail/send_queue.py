@@ -1,13 +1,15 @@
 """Starting a send, and what the queue of deliveries holds.
 
 `start_send` (from the admin or `manage.py send_issue`) writes one IssueSend
-and one PENDING Delivery per confirmed subscriber, in one transaction, and
-mails nothing: the worker (newsletters/mail/worker.py) does the mailing.
+for one language and one PENDING Delivery per confirmed subscriber of that
+language, in one transaction, and mails nothing: the worker
+(newsletters/mail/worker.py) does the mailing.
 See docs/architecture.md, "Sending an issue".
 """
 
 import logging
 
+from django.conf import settings
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Exists, Min, OuterRef, Q
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from newsletters.mail.worker_locks import worker_locks
 from newsletters.models import Delivery, DeliveryStatus, Issue, IssueSend, SendWorker, Subscriber
+from newsletters.models.subscribers import SubscriberLanguage
 
 logger = logging.getLogger(__name__)
 
@@ -26,22 +29,36 @@ class SendRefused(Exception):
     """The send cannot be started; the message says why, for staff."""
 
 
-def missing_recipients(issue):
-    """Confirmed subscribers who neither have nor are about to get `issue`."""
+def missing_recipients(issue, language=settings.LANGUAGE_CODE):
+    """Confirmed subscribers of `language` who neither have nor are about to
+    get `issue`, in whatever language: the recipients of its next send in
+    `language`."""
     already = Delivery.objects.filter(
         issue=issue, subscriber=OuterRef("pk"), status__in=DeliveryStatus.live()
     )
-    return Subscriber.objects.confirmed().exclude(Exists(already))
+    return Subscriber.objects.confirmed().filter(language=language).exclude(Exists(already))
 
 
-def check_can_send(issue, *, resend_missing=False):
-    """Raise SendRefused when `issue` cannot be sent now."""
+def has_been_sent(issue, language=settings.LANGUAGE_CODE):
+    """Whether a send of `issue` in `language` was started: the next one is a re-send."""
+    return IssueSend.objects.filter(issue=issue, language=language).exists()
+
+
+def check_published(issue):
+    """Raise SendRefused unless `issue` is public: the first condition of any send."""
     if not Issue.objects.published().filter(pk=issue.pk).exists():
         raise SendRefused(_("Only a published issue can be sent."))
+
+
+def check_can_send(issue, *, language=settings.LANGUAGE_CODE, resend_missing=False):
+    """Raise SendRefused when `issue` cannot be sent in `language` now."""
+    check_published(issue)
+    if language not in SubscriberLanguage.values:
+        raise SendRefused(_("There is no such language to send the issue in."))
     if resend_missing:
-        if not IssueSend.objects.filter(issue=issue).exists():
+        if not has_been_sent(issue, language):
             raise SendRefused(_("This issue has not been sent yet: send it normally."))
-    elif IssueSend.objects.filter(issue=issue).exists():
+    elif has_been_sent(issue, language):
         raise SendRefused(
             _(
                 "This issue has already been sent. To send it to the confirmed "
@@ -50,15 +67,17 @@ def check_can_send(issue, *, resend_missing=False):
         )
 
 
-def start_send(issue, *, user=None, resend_missing=False):
-    """Queue `issue` for every confirmed subscriber (or, for a re-send, every
-    confirmed subscriber without it) and return the IssueSend."""
+def start_send(issue, *, language=settings.LANGUAGE_CODE, user=None, resend_missing=False):
+    """Queue `issue` in `language` for every confirmed subscriber of that
+    language (or, for a re-send, every one without it) and return the IssueSend."""
     with transaction.atomic():
         # Locks the issue row on PostgreSQL so two starts cannot interleave;
         # SQLite serializes write transactions anyway.
         issue = Issue.objects.select_for_update().get(pk=issue.pk)
-        check_can_send(issue, resend_missing=resend_missing)
-        recipients = list(missing_recipients(issue).order_by("pk").values_list("pk", flat=True))
+        check_can_send(issue, language=language, resend_missing=resend_missing)
+        recipients = list(
+            missing_recipients(issue, language).order_by("pk").values_list("pk", flat=True)
+        )
         if not recipients:
             raise SendRefused(
                 _("Every confirmed subscriber has received this issue or is about to.")
@@ -67,6 +86,7 @@ def start_send(issue, *, user=None, resend_missing=False):
             )
         send = IssueSend.objects.create(
             issue=issue,
+            language=language,
             started_by=user,
             is_resend=resend_missing,
             recipient_count=len(recipients),
@@ -76,7 +96,9 @@ def start_send(issue, *, user=None, resend_missing=False):
                 Delivery(send=send, issue=issue, subscriber_id=pk)
                 for pk in recipients[start : start + CREATE_BATCH_SIZE]
             )
-    logger.info("Queued %s for %d subscribers (send %s)", issue, len(recipients), send.pk)
+    logger.info(
+        "Queued %s in %s for %d subscribers (send %s)", issue, language, len(recipients), send.pk
+    )
     return send
 
 

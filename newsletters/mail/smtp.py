@@ -105,15 +105,16 @@ def open_backend(smtp):
         raise ServerUnavailable(describe(error)) from error
 
 
-def transmit(smtp, email, subscriber):
-    """Mail the IssueEmail `email` to `subscriber` over the open backend `smtp`."""
+def transmit(smtp, email, subscriber, language=None):
+    """Mail the IssueEmail `email` in `language` (by default the subscriber's)
+    to `subscriber` over the open backend `smtp`."""
     if not isinstance(smtp, SMTPBackend):
-        smtp.send_messages([email.message_for(subscriber, connection=smtp)])
+        smtp.send_messages([email.message_for(subscriber, connection=smtp, language=language)])
         return
-    envelope = email.raw_for(subscriber)
+    envelope = email.raw_for(subscriber, language)
     if envelope is None:
         # What the SMTP backend's send_messages() would send.
-        message = email.message_for(subscriber, connection=smtp)
+        message = email.message_for(subscriber, connection=smtp, language=language)
         encoding = message.encoding or settings.DEFAULT_CHARSET
         envelope = (
             sanitize_address(message.from_email, encoding),

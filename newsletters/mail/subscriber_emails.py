@@ -1,7 +1,8 @@
 """The sign-up emails: "confirm your address" and "you are already subscribed".
 
 Each goes out as plain text with an HTML alternative, in the subscriber's
-language, with their personal unsubscribe link in the body and the headers.
+language, with their personal unsubscribe and preferences links (made in that
+language) in the body, and the one-click unsubscribe address in the headers.
 The public pages queue them and the send worker mails them
 (`newsletters/mail/outbox.py`); staff's "Resend the confirmation email"
 sends at once with `send_confirmation`.
@@ -25,11 +26,12 @@ logger = logging.getLogger(__name__)
 
 def personal_message(subscriber, subject, template_name, context=None):
     """An email to one subscriber from `template_name`.txt and .html, with
-    the unsubscribe link in the context and in the List-Unsubscribe headers."""
-    unsubscribe_url = links.unsubscribe_url(subscriber)
+    the unsubscribe and preferences links in the context, in the active
+    language, and the List-Unsubscribe headers."""
     context = {
         "subscriber": subscriber,
-        "unsubscribe_url": unsubscribe_url,
+        "unsubscribe_url": links.unsubscribe_url(subscriber),
+        "preferences_url": links.preferences_url(subscriber),
         "site_url": settings.SITE_URL,
         **(context or {}),
     }
@@ -38,7 +40,7 @@ def personal_message(subscriber, subject, template_name, context=None):
         body=render_to_string(f"{template_name}.txt", context, using="jinja2"),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[subscriber.email],
-        headers=links.list_unsubscribe_headers(subscriber, unsubscribe_url),
+        headers=links.list_unsubscribe_headers(subscriber),
     )
     html = render_to_string(f"{template_name}.html", context, using="jinja2")
     message.attach_alternative(html, "text/html")

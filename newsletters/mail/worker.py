@@ -178,7 +178,7 @@ class Worker:
             Delivery.objects.filter(
                 pk__in=ids, claim_token=self.token, status=DeliveryStatus.SENDING
             )
-            .select_related("subscriber")
+            .select_related("subscriber", "send")
             .order_by("pk")
         )
 
@@ -307,6 +307,7 @@ class Worker:
     # Sending
 
     def email_for(self, issue_id):
+        """The issue's IssueEmail, which renders it once per language."""
         if issue_id not in self.emails:
             self.emails[issue_id] = IssueEmail.for_issue(issue_id)
         return self.emails[issue_id]
@@ -351,10 +352,12 @@ class Worker:
             )
             return False
         email = self.email_for(delivery.issue_id)
+        # The send's edition, even if the subscriber chose another language since.
+        language = delivery.send.language
         try:
             reused = not open_backend(smtp)
             try:
-                transmit(smtp, email, subscriber)
+                transmit(smtp, email, subscriber, language)
             except ServerUnavailable:
                 close_backend(smtp)
                 if not reused:
@@ -363,7 +366,7 @@ class Worker:
                 # closed by the server since: only a new one failing means the
                 # server is down.
                 open_backend(smtp)
-                transmit(smtp, email, subscriber)
+                transmit(smtp, email, subscriber, language)
         except ServerUnavailable:
             close_backend(smtp)
             raise

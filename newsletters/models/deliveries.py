@@ -10,12 +10,19 @@ SKIPPED; a temporary failure puts it back to PENDING with a later
 per issue and subscriber that is pending, sending or sent: that is the
 database's half of "each subscriber receives an issue once". Failed and
 skipped rows stay as history, so a re-send can queue those people again.
+
+Each send is in one language: it goes to the confirmed subscribers who chose
+that language, and the worker renders its email in it. The constraint is per
+issue and subscriber whatever the language, so someone who changes language
+after receiving an issue is not queued for it again.
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+
+from newsletters.models.subscribers import SubscriberLanguage
 
 
 class DeliveryStatus(models.TextChoices):
@@ -73,6 +80,13 @@ class IssueSend(models.Model):
         help_text=_("Sent only to confirmed subscribers who had not received the issue."),
     )
     recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=SubscriberLanguage.choices,
+        default=SubscriberLanguage.ENGLISH,
+        help_text=_("The edition sent, to the confirmed subscribers who chose this language."),
+    )
 
     objects = IssueSendQuerySet.as_manager()
 
@@ -84,7 +98,7 @@ class IssueSend(models.Model):
     def __str__(self):
         if self.started_at is None:
             return str(self.issue)
-        return f"{self.issue} ({self.started_at:%Y-%m-%d %H:%M})"
+        return f"{self.issue}, {self.get_language_display()} ({self.started_at:%Y-%m-%d %H:%M})"
 
     def counts(self):
         """Deliveries per status, every status present."""

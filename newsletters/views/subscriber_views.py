@@ -1,5 +1,6 @@
 """Public subscription pages: sign-up with double opt-in, confirmation, a new
-confirmation link, and unsubscription (including RFC 8058 one-click).
+confirmation link, preferences (language and name), and unsubscription
+(including RFC 8058 one-click).
 
 The sign-up and new-link forms answer every valid submission with the same
 redirect to the same page, and do the same work whatever the address: they
@@ -12,18 +13,29 @@ email address alone, so nobody can lock an address's owner out.
 
 import hashlib
 
+from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from msme_portal.proxies import client_address
-from newsletters.forms import NewLinkForm, SubscribeForm
+from newsletters.forms import NewLinkForm, SubscribeForm, validate_plain_text
 from newsletters.mail import links
-from newsletters.models import AccountEmail, AccountEmailKind, Subscriber, SubscriberStatus
+from newsletters.models import (
+    AccountEmail,
+    AccountEmailKind,
+    Subscriber,
+    SubscriberLanguage,
+    SubscriberStatus,
+)
 from newsletters.models.subscribers import normalize_email
 
 TEMPLATES = "newsletters/subscribers/"
@@ -190,3 +202,61 @@ def unsubscribe(request, token):
             and subscriber.status != SubscriberStatus.UNSUBSCRIBED,
         },
     )
+
+
+class PreferencesForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of the newsletter"),
+        choices=SubscriberLanguage.choices,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        required=False,
+        validators=[validate_plain_text],
+        help_text=_("How the newsletter greets you. Leave it empty for “Hello,”."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def preferences(request, token):
+    """Change the newsletter's language and the name it greets with, from the
+    signed link in every email: no account, no password. CSRF applies, as
+    the page's own form posts it. Once saved, the page opens again in the
+    language chosen."""
+    try:
+        subscriber = links.read_preferences_token(token)
+    except links.BadToken:
+        subscriber = None
+    if subscriber is None:
+        return render(request, TEMPLATES + "preferences.html", {"invalid": True}, status=400)
+    context = {
+        "subscriber": subscriber,
+        "is_subscribed": subscriber.status != SubscriberStatus.UNSUBSCRIBED,
+        "unsubscribe_url": links.unsubscribe_url(subscriber),
+        "saved": request.GET.get("saved") == "1",
+    }
+    if not context["is_subscribed"]:
+        return render(request, TEMPLATES + "preferences.html", context)
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            # Only these columns: the worker may be updating others meanwhile.
+            Subscriber.objects.filter(pk=subscriber.pk).update(
+                language=form.cleaned_data["language"],
+                name=form.cleaned_data["name"],
+                updated_at=timezone.now(),
+            )
+            with translation.override(form.cleaned_data["language"]):
+                path = reverse("subscribers:preferences", kwargs={"token": token})
+            return HttpResponseRedirect(path + "?saved=1")
+    else:
+        form = PreferencesForm(initial={"language": subscriber.language, "name": subscriber.name})
+    return render(request, TEMPLATES + "preferences.html", {**context, "form": form})

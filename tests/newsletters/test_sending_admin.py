@@ -22,6 +22,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+# The confirmation form with English ticked, as it is by default.
+ENGLISH = {"languages": ["en"]}
+
 
 @pytest.fixture
 def issue():
@@ -126,7 +129,7 @@ def test_confirming_queues_the_send_and_get_changes_nothing(staff_client, issue)
     assert "to 4 confirmed subscribers?" in page.content.decode()
     assert not IssueSend.objects.exists()
 
-    response = staff_client.post(url("send_confirm", issue.pk))
+    response = staff_client.post(url("send_confirm", issue.pk), ENGLISH)
     send = IssueSend.objects.get()
     assert response.status_code == 302
     assert response["Location"] == url("issuesend_change", send.pk)
@@ -142,7 +145,7 @@ def test_a_second_confirmation_is_a_resend_to_those_missing(staff_client, issue)
     first.deliveries.exclude(subscriber=subscribers[0]).update(status=DeliveryStatus.SENT)
     page = staff_client.get(url("send_confirm", issue.pk)).content.decode()
     assert "Re-send" in page and "1 confirmed subscriber who has not received it" in page
-    staff_client.post(url("send_confirm", issue.pk))
+    staff_client.post(url("send_confirm", issue.pk), ENGLISH)
     resend = IssueSend.objects.get(is_resend=True)
     assert list(resend.deliveries.values_list("subscriber", flat=True)) == [subscribers[0].pk]
 
@@ -151,7 +154,7 @@ def test_editors_cannot_start_a_send(editor_client, issue):
     make_confirmed_subscribers(2)
     assert editor_client.get(url("send_issue", issue.pk)).status_code == 200
     assert editor_client.get(url("send_confirm", issue.pk)).status_code == 403
-    assert editor_client.post(url("send_confirm", issue.pk)).status_code == 403
+    assert editor_client.post(url("send_confirm", issue.pk), ENGLISH).status_code == 403
     assert not IssueSend.objects.exists()
 
 
@@ -161,7 +164,7 @@ def test_a_draft_cannot_be_sent_from_the_admin(staff_client):
     make_confirmed_subscribers(2)
     page = staff_client.get(url("send_issue", draft.pk)).content.decode()
     assert "Only a published issue can be sent." in page
-    response = staff_client.post(url("send_confirm", draft.pk))
+    response = staff_client.post(url("send_confirm", draft.pk), ENGLISH)
     assert response.status_code == 302
     assert not IssueSend.objects.exists()
 

@@ -5,10 +5,11 @@ Nothing is mailed here; `manage.py send_deliveries` does that.
 
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from newsletters.mail.send_queue import SendRefused, check_can_send, missing_recipients, start_send
-from newsletters.models import Issue
+from newsletters.models import Issue, SubscriberLanguage
 
 
 def confirmed_at_terminal(question):
@@ -28,7 +29,8 @@ def confirmed_at_terminal(question):
 
 class Command(BaseCommand):
     help = (
-        "Queue a published issue for every confirmed subscriber (asks for confirmation). "
+        "Queue a published issue in one language for every confirmed subscriber of that "
+        "language (asks for confirmation). "
         "Run send_deliveries to mail it."
     )
 
@@ -36,29 +38,36 @@ class Command(BaseCommand):
         parser.add_argument("slug", help="The issue's slug.")
         parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
         parser.add_argument(
+            "--language",
+            choices=SubscriberLanguage.values,
+            default=settings.LANGUAGE_CODE,
+            help="The edition to send, to the confirmed subscribers who chose this language "
+            "(default: %(default)s).",
+        )
+        parser.add_argument(
             "--resend-missing",
             action="store_true",
             help="For an issue already sent: queue it for the confirmed subscribers "
             "who have not received it (failed, skipped or subscribed since).",
         )
 
-    def handle(self, *args, slug, yes, resend_missing, **options):
+    def handle(self, *args, slug, yes, resend_missing, language, **options):
         try:
             issue = Issue.objects.get(slug=slug)
         except Issue.DoesNotExist as error:
             raise CommandError(f"No issue with the slug “{slug}”.") from error
         try:
-            check_can_send(issue, resend_missing=resend_missing)
+            check_can_send(issue, language=language, resend_missing=resend_missing)
         except SendRefused as error:
             raise CommandError(str(error)) from error
-        count = missing_recipients(issue).count()
+        count = missing_recipients(issue, language).count()
         what = "Re-send" if resend_missing else "Send"
         if not yes:
             question = f"{what} “{issue}” to {count} confirmed subscribers? [y/N] "
             if not confirmed_at_terminal(question):
                 raise CommandError("Nothing was queued.")
         try:
-            send = start_send(issue, resend_missing=resend_missing)
+            send = start_send(issue, language=language, resend_missing=resend_missing)
         except SendRefused as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
