@@ -57,7 +57,7 @@ def add_section(page, index, kind, title):
 def section_titles(page):
     return page.locator(
         "#sections-group > fieldset > .djn-items > .djn-inline-form:not(.djn-empty-form)"
-        " input[name$='-title']:not([name*='-questions-'])"
+        " input[name$='-title_en']:not([name*='-questions-'])"
     ).evaluate_all("inputs => inputs.map(input => input.value)")
 
 

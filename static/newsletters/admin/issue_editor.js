@@ -27,7 +27,11 @@
   }
 
   function field(form, name) {
-    return own(form, `[name$="-${name}"]`);
+    // A translated field carries the language it edits: "-title_fr".
+    const pattern = new RegExp(`-${name}(_[a-z]{2})?$`);
+    return Array.from(form.querySelectorAll("[name]")).find(
+      (element) => pattern.test(element.name) && element.closest(".djn-inline-form") === form
+    );
   }
 
   function titleOf(form) {
