@@ -265,6 +265,8 @@ class DemoLoader:
             self.tick()
 
     def load_issue(self):
+        # No translation is loaded unless the files say who made it.
+        content.read_translators()
         data = content.read_issue()
         sections = content.read_sections()
         existing = Issue.objects.filter(slug=data["slug"]).first()

@@ -10,9 +10,11 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from django.core.management import call_command
 from django.db.models.functions import Upper
+from django.utils import translation
 
 from guides.models import Guide, Topic
 from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
+from newsletters.editions import MISSING, UP_TO_DATE, editions, status
 from newsletters.models import Issue, Meeting, Question, Section, SectionLink
 
 pytestmark = pytest.mark.django_db
@@ -637,3 +639,179 @@ def test_no_address_appears_as_bare_text(issue):
     assert not re.search(r"https?://|www\.", text)
     assert not re.search(r"[\w.+-]+@[\w-]+\.\w+", text)
     assert not re.search(r"\b[\w-]+\.(?:org|com|int|net)\b", text, re.IGNORECASE)
+
+
+# French and Spanish
+
+LANGUAGES = ("fr", "es")
+# Sections translated completely: the Coordinator's message and the side boxes.
+TRANSLATED_SECTIONS = {"message-from-the-coordinator", *BOXES}
+
+
+def test_every_economy_has_its_wto_names_in_french_and_spanish(issue):
+    economies = list(MemberEconomy.objects.all())
+    for economy in economies:
+        for field in ("name", "sort_name"):
+            for language in LANGUAGES:
+                assert getattr(economy, f"{field}_{language}").strip(), (economy, field, language)
+    names = {e.name_en: (e.name_fr, e.name_es) for e in economies}
+    assert names["United Kingdom"] == ("Royaume-Uni", "Reino Unido")
+    assert names["European Union"] == ("Union européenne", "Unión Europea")
+    assert names["Côte d'Ivoire"] == ("Côte d'Ivoire", "Côte d'Ivoire")
+    assert names["Macao, China"] == ("Macao, Chine", "Macao, China")
+    assert names["Chinese Taipei"] == ("Taipei chinois", "Taipei Chino")
+    assert names["Turkey"] == ("Türkiye", "Türkiye")
+    assert names["the Republic of Korea"] == ("la République de Corée", "la República de Corea")
+
+
+@pytest.mark.parametrize(
+    ("language", "in_order"),
+    [
+        ("fr", ["Colombie", "la République de Corée", "Costa Rica", "Côte d'Ivoire"]),
+        ("fr", ["El Salvador", "Équateur", "Gambie", "Géorgie"]),
+        ("fr", ["Ukraine", "Union européenne", "Uruguay"]),
+        ("es", ["Colombia", "la República de Corea", "Costa Rica", "Côte d'Ivoire"]),
+        ("es", ["Qatar", "Federación de Rusia", "Saint Kitts y Nevis"]),
+        ("es", ["Ucrania", "Unión Europea", "Uruguay"]),
+    ],
+)
+def test_translated_sort_names_ignore_articles_and_accents(issue, language, in_order):
+    rows = MemberEconomy.objects.order_by(f"sort_name_{language}")
+    names = list(rows.values_list(f"name_{language}", flat=True))
+    positions = [names.index(name) for name in in_order]
+    assert positions == sorted(positions)
+    sort_names = list(rows.values_list(f"sort_name_{language}", flat=True))
+    assert all(name.isascii() for name in sort_names)
+    articles = [n for n in sort_names if re.match(r"(la|le|les|l'|los|las) ", n, re.IGNORECASE)]
+    assert articles == []
+
+
+def test_every_organization_and_topic_has_french_and_spanish_names(issue):
+    organizations = list(NetworkOrganization.objects.all())
+    assert all(o.name_fr.strip() and o.name_es.strip() for o in organizations)
+    acronyms = {o.acronym_en or o.name_en: (o.acronym_fr, o.acronym_es) for o in organizations}
+    assert acronyms["WIPO"] == ("OMPI", "OMPI")
+    assert acronyms["OECD"] == ("OCDE", "OCDE")
+    assert acronyms["ECLAC"] == ("CEPALC", "CEPAL")
+    assert acronyms["WCO"] == ("OMD", "OMA")
+    assert acronyms["UNCITRAL"] == ("CNUDCI", "CNUDMI")
+    world_bank = NetworkOrganization.objects.get(name_en="World Bank")
+    assert (world_bank.name_fr, world_bank.name_es) == ("Banque mondiale", "Banco Mundial")
+    topics = list(Topic.objects.all())
+    assert all(t.name_fr.strip() and t.name_es.strip() for t in topics)
+    assert Topic.objects.get(slug="government-procurement").name_fr == "Marchés publics"
+
+
+def test_the_issue_and_every_section_title_are_translated(issue):
+    assert (issue.title_fr, issue.title_es) == ("Été 2022", "Verano 2022")
+    assert 0 < len(issue.summary_fr) <= 400 and 0 < len(issue.summary_es) <= 400
+    for row in Section.objects.filter(issue=issue):
+        for language in LANGUAGES:
+            title = getattr(row, f"title_{language}")
+            assert title.strip() == title != "", (row.anchor, language)
+    assert section("message-from-the-coordinator").title_fr == "Message du Coordonnateur"
+    assert section("trade4msmes-network").title_es == "Red Trade4MSMEs"
+
+
+def test_translated_texts_keep_the_english_links_and_structure(issue):
+    for anchor in TRANSLATED_SECTIONS:
+        row = section(anchor)
+        for language in LANGUAGES:
+            text = getattr(row, f"body_{language}")
+            assert bool(text) == bool(row.body_en), (anchor, language)
+            assert parse(text).hrefs == parse(row.body_en).hrefs, (anchor, language)
+            for tag in ("<p>", "<li>", "<strong>"):
+                assert text.count(tag) == row.body_en.count(tag), (anchor, language, tag)
+    message = section("message-from-the-coordinator")
+    assert "Groupe de travail informel sur les MPME" in message.body_fr
+    assert "Grupo de Trabajo Informal sobre las MIPYME" in message.body_es
+    assert (message.signatory_title_fr, message.signatory_title_es) == ("Ambassadeur", "Embajador")
+    assert "Membres de l'OMC" in section("why-an-informal-working-group").body_fr
+    assert "Miembros de la OMC" in section("why-an-informal-working-group").body_es
+    labels = section("small-business-champions-2022").links.values_list("label_fr", "label_es")
+    assert list(labels) == [
+        ("Appel à propositions", "Convocatoria de propuestas"),
+        ("Small Business Champions", "Small Business Champions"),
+    ]
+
+
+def test_editions_report_the_translated_sections(issue):
+    by_language = {edition.language: edition for edition in editions(issue)}
+    assert set(by_language) == set(LANGUAGES)
+    for language in LANGUAGES:
+        edition = by_language[language]
+        assert (edition.up_to_date, edition.translated, edition.total) == (13, 13, 28)
+        assert not edition.is_complete
+        up_to_date = {
+            row.anchor
+            for row in Section.objects.filter(issue=issue)
+            if status(row, language) == UP_TO_DATE
+        }
+        assert up_to_date == TRANSLATED_SECTIONS
+    # An article with a translated title only still misses its body.
+    assert status(section("msme-day-2022"), "fr") == MISSING
+
+
+def test_a_staff_edited_french_title_is_kept_and_reset_restores_it(issue):
+    box = section("road-to-buenos-aires")
+    box.title_fr = "Vers Buenos Aires (2017)"
+    box.save()
+    cleared = section("about-the-stdf")
+    cleared.title_es = ""
+    cleared.save()
+
+    call_command("load_demo")
+    assert section("road-to-buenos-aires").title_fr == "Vers Buenos Aires (2017)"
+    assert status(section("road-to-buenos-aires"), "fr") == UP_TO_DATE
+    # A translation that went missing is seeded again, and is up to date.
+    assert section("about-the-stdf").title_es == "Acerca del STDF"
+    assert status(section("about-the-stdf"), "es") == UP_TO_DATE
+
+    call_command("load_demo", "--reset")
+    assert section("road-to-buenos-aires").title_fr == "Le chemin vers Buenos Aires 2017"
+
+
+def test_no_translation_is_added_to_english_staff_changed(issue):
+    box = section("coordinator-quote")
+    box.title_en = "A word from the Coordinator"
+    box.title_fr = ""
+    box.save()
+    MemberEconomy.objects.filter(name_en="Turkey").update(name_en="Türkiye", name_fr=None)
+
+    call_command("load_demo")
+    # The files' French answers to the English they hold, not to staff's.
+    assert section("coordinator-quote").title_fr == ""
+    assert MemberEconomy.objects.get(name_en="Türkiye").name_fr is None
+
+
+def test_registers_seeded_before_translations_get_them(issue, capsys):
+    # Rows loaded before the register files had translations: names are
+    # unique, so a missing one is NULL.
+    MemberEconomy.objects.update(name_fr=None, sort_name_fr=None, name_es=None)
+    MemberEconomy.objects.filter(name_en="United Kingdom").update(name_es="Reino Unido (RU)")
+    NetworkOrganization.objects.update(acronym_fr="")
+    Topic.objects.update(name_es=None)
+
+    call_command("load_demo")
+    assert "Member economies: 0 created, 68 kept." in capsys.readouterr().out
+    uk = MemberEconomy.objects.get(name_en="United Kingdom")
+    assert (uk.name_fr, uk.sort_name_fr, uk.name_es) == (
+        "Royaume-Uni",
+        "Royaume-Uni",
+        "Reino Unido (RU)",
+    )
+    assert all(e.name_fr and e.sort_name_fr and e.name_es for e in MemberEconomy.objects.all())
+    assert NetworkOrganization.objects.get(acronym_en="WIPO").acronym_fr == "OMPI"
+    assert all(t.name_es for t in Topic.objects.all())
+
+
+def test_loading_in_another_active_language_keeps_the_english_as_english():
+    with translation.override("fr"):
+        call_command("load_demo", verbosity=0)
+    message = section("message-from-the-coordinator")
+    assert (message.title_en, message.title_fr) == (
+        "Message from the Coordinator",
+        "Message du Coordonnateur",
+    )
+    assert Issue.objects.get(slug=SLUG).title_en == "Summer 2022"
+    assert MemberEconomy.objects.filter(name_en="United Kingdom", name_fr="Royaume-Uni").exists()

@@ -3,10 +3,13 @@ when one is wrong (the content itself is tested in test_demo_content.py)."""
 
 import re
 import shutil
+import tomllib
+from html.parser import HTMLParser
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from msme_portal.richtext import sanitize_html
 from network.models import MemberEconomy
 from newsletters.demo import content
 from newsletters.models import Issue, Meeting, Section
@@ -173,6 +176,113 @@ def test_a_register_value_the_model_refuses_names_its_line(registers):
     with pytest.raises(
         CommandError,
         match=r"registers/organizations\.csv, line 5: .*'agency' is not a valid choice",
+    ):
+        call_command("load_demo", verbosity=0)
+    assert_nothing_loaded()
+
+
+# The French and Spanish files
+
+
+class _Tokens(HTMLParser):
+    """Rich text as a list of tags, attributes and text, entities decoded and
+    the rel attribute (which the sanitizer adds to links) left out."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tokens = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tokens.append(("start", tag, sorted((k, v) for k, v in attrs if k != "rel")))
+
+    def handle_endtag(self, tag):
+        self.tokens.append(("end", tag))
+
+    def handle_data(self, data):
+        if self.tokens and self.tokens[-1][0] == "data":
+            self.tokens[-1] = ("data", self.tokens[-1][1] + data)
+        else:
+            self.tokens.append(("data", data))
+
+
+def tokens(rich_text):
+    parser = _Tokens()
+    parser.feed(rich_text)
+    parser.close()
+    return parser.tokens
+
+
+HTML_FILES = sorted(path.name for path in (content.ISSUE_DIR / "sections").glob("*.html"))
+TRANSLATED_FILES = [name for name in HTML_FILES if name.endswith((".fr.html", ".es.html"))]
+
+
+def test_each_translated_text_has_its_english_and_its_other_language():
+    assert len(TRANSLATED_FILES) == 22
+    for name in TRANSLATED_FILES:
+        stem = name.removesuffix(".fr.html").removesuffix(".es.html")
+        assert {f"{stem}.html", f"{stem}.fr.html", f"{stem}.es.html"} <= set(HTML_FILES)
+
+
+@pytest.mark.parametrize("name", HTML_FILES)
+def test_every_html_file_passes_the_sanitizer_unchanged(name):
+    text = content.rich_text(f"sections/{name}")
+    assert text.startswith(("<p>", "<ul>"))
+    assert tokens(sanitize_html(text)) == tokens(text)
+
+
+def test_every_translated_file_is_loaded_as_its_sections_translation():
+    named = {
+        value: (row["anchor"], key)
+        for row in tomllib.loads((content.ISSUE_DIR / "issue.toml").read_text(encoding="utf-8"))[
+            "sections"
+        ]
+        for key, value in row.items()
+        if key.endswith(("_fr_file", "_es_file"))
+    }
+    assert sorted(path.removeprefix("sections/") for path in named) == TRANSLATED_FILES
+    for path, (anchor, key) in named.items():
+        language = key.removesuffix("_file")[-2:]
+        assert path.endswith(f".{language}.html"), (anchor, key, path)
+
+
+def test_the_translations_are_marked_as_the_teams():
+    assert content.read_translators() == {"fr": "team", "es": "team"}
+
+
+def test_a_translation_without_its_translator_is_refused(issue_files):
+    edit(issue_files / "issue.toml", 'translated_by = "team"', 'translated_by = "deepl"')
+    with pytest.raises(
+        CommandError,
+        match=re.escape(
+            "issue.toml, [translations.fr]: translated_by should be official or team, not 'deepl'."
+        ),
+    ):
+        call_command("load_demo", verbosity=0)
+    assert_nothing_loaded()
+
+
+def test_a_translation_into_a_language_the_site_lacks_is_refused(issue_files):
+    edit(issue_files / "issue.toml", 'title_fr = "Réseau Trade4MSMEs"', 'title_de = "Netzwerk"')
+    with pytest.raises(CommandError, match="section 'trade4msmes-network': unknown keys title_de"):
+        call_command("load_demo", verbosity=0)
+    assert_nothing_loaded()
+
+
+def test_a_misspelt_link_key_is_refused(issue_files):
+    edit(issue_files / "issue.toml", 'label_fr = "Appel', 'lable_fr = "Appel')
+    with pytest.raises(
+        CommandError,
+        match="section 'small-business-champions-2022', a link: unknown keys lable_fr",
+    ):
+        call_command("load_demo", verbosity=0)
+    assert_nothing_loaded()
+
+
+def test_a_missing_translated_file_is_named(issue_files):
+    (issue_files / "sections" / "26-coordinator-quote.es.html").unlink()
+    with pytest.raises(
+        CommandError,
+        match=re.escape("summer_2022/sections/26-coordinator-quote.es.html is missing"),
     ):
         call_command("load_demo", verbosity=0)
     assert_nothing_loaded()
