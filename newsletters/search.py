@@ -22,21 +22,25 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.utils import translation
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from modeltranslation.translator import translator
 
 from guides.models import Guide
 from newsletters.models import Issue, Question, Section
 
 # The fields searched. On PostgreSQL, sections and questions are matched
-# against a stored document of these fields, kept by the database in a
-# `search_document` column (migration 0007_stored_search_documents):
-# changing these fields needs a migration that changes that column too.
+# against a stored document of these fields per language, kept by the
+# database in `search_document` (English), `search_document_fr` and
+# `search_document_es` columns (migrations 0007 and 0016): changing these
+# fields needs a migration that changes those columns too. A text not yet
+# translated is searched in English, as the page shows it.
 SECTION_FIELDS = ("title", "body", "interviewee_name")
 QUESTION_FIELDS = ("question", "answer")
 GUIDE_FIELDS = ("title", "summary")
-SEARCH_CONFIG = "english"
+SEARCH_CONFIGS = {"en": "english", "fr": "french", "es": "spanish"}
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
@@ -116,6 +120,24 @@ class Result:
     external: bool = False
 
 
+def search_language():
+    language = (translation.get_language() or "en").split("-")[0]
+    return language if language in SEARCH_CONFIGS else "en"
+
+
+def language_fields(model, fields, language):
+    """`fields` as stored: a translated one in `language` and in English (its
+    fallback), the others as they are."""
+    translated = translator.get_options_for_model(model).fields
+    named = []
+    for field in fields:
+        if field in translated:
+            named += list(dict.fromkeys([f"{field}_{language}", f"{field}_en"]))
+        else:
+            named.append(field)
+    return named
+
+
 def _text_filter(fields, terms):
     condition = Q()
     for term in terms:
@@ -126,15 +148,16 @@ def _text_filter(fields, terms):
     return condition
 
 
-def stored_document(model):
-    """The `search_document` column PostgreSQL keeps for `model`'s table."""
+def stored_document(model, language="en"):
+    """The search document column PostgreSQL keeps for `model`'s table in `language`."""
     table = connection.ops.quote_name(model._meta.db_table)
-    # No outside input: the model's own table name.
-    return RawSQL(f"{table}.search_document", [], output_field=SearchVectorField())  # noqa: S611
+    column = "search_document" if language == "en" else f"search_document_{language}"
+    # No outside input: the model's own table name and a known column.
+    return RawSQL(f"{table}.{column}", [], output_field=SearchVectorField())  # noqa: S611
 
 
-def _full_text(queryset, document, query):
-    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+def _full_text(queryset, document, query, language):
+    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIGS[language])
     # alias(), not annotate(): the document is matched and ranked, never
     # selected.
     return (
@@ -146,14 +169,19 @@ def _full_text(queryset, document, query):
 
 
 def _matching(queryset, fields, query, terms):
+    language = search_language()
     if connection.vendor != "postgresql":
-        return queryset.filter(_text_filter(fields, terms))
+        return queryset.filter(
+            _text_filter(language_fields(queryset.model, fields, language), terms)
+        )
     if queryset.model in (Section, Question):
-        document = stored_document(queryset.model)
+        document = stored_document(queryset.model, language)
     else:
         # Guides: a few hundred short texts, made into documents as searched.
-        document = SearchVector(*fields, config=SEARCH_CONFIG)
-    return _full_text(queryset, document, query)
+        document = SearchVector(
+            *language_fields(queryset.model, fields, language), config=SEARCH_CONFIGS[language]
+        )
+    return _full_text(queryset, document, query, language)
 
 
 def matching_sections(query, terms):
