@@ -17,6 +17,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from django.utils.translation import get_language
 
 from msme_portal import page_cache
 from msme_portal.apps import project_app_configs
@@ -84,6 +85,10 @@ def validators(request):
     raw = "|".join(
         [
             request.get_full_path(),
+            # Set by LocaleMiddleware: the address's language, or for an
+            # address without one the visitor's, so no page stored in one
+            # language is served, or answered 304, in another.
+            get_language(),
             str(version),
             today.isoformat(),
             *(repr(moment) for moment in changes),

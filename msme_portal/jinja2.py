@@ -11,10 +11,14 @@ uncached one. Autoescaping is always on, and texts are translated by
 Django's own gettext, so translations work as in the admin.
 """
 
+from django.conf import settings
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, translate_url
 from django.utils import dateformat, timezone, translation
 from jinja2 import Environment
+
+# Open Graph wants language_TERRITORY; the site's languages have no territory.
+OG_LOCALES = {"en": "en_GB", "fr": "fr_FR", "es": "es_ES"}
 
 
 def url(name, **kwargs):
@@ -28,11 +32,41 @@ def date(value, format_string):
     return dateformat.format(value, format_string)
 
 
+def language_versions(request):
+    """The page in each of the site's languages, for the language switcher
+    and the hreflang alternates: dicts of code, name (in that language),
+    path, og_locale and current. A page that has no version per language (an
+    error page) links each language's home page instead."""
+    current = translation.get_language()
+    path = request.get_full_path()
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        other = translate_url(path, code)
+        if other == path and code != current:
+            other = f"{get_script_prefix()}{code}/"
+        versions.append(
+            {
+                "code": code,
+                "name": translation.get_language_info(code)["name_local"].capitalize(),
+                "path": other,
+                "og_locale": OG_LOCALES.get(code, code),
+                "current": code == current,
+            }
+        )
+    return versions
+
+
 def environment(**options):
     options.pop("autoescape", None)  # Always on, whatever TEMPLATES says.
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
     # babel.cfg extracts the strings with the same options; keep them in step.
     env.install_gettext_translations(translation, newstyle=True)
-    env.globals.update(url=url, static=static, get_language=translation.get_language)
+    env.globals.update(
+        url=url,
+        static=static,
+        get_language=translation.get_language,
+        language_versions=language_versions,
+        DEFAULT_LANGUAGE=settings.LANGUAGE_CODE,
+    )
     env.filters["date"] = date
     return env

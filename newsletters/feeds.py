@@ -1,4 +1,8 @@
-"""RSS and Atom feeds of published issues.
+"""RSS and Atom feeds of published issues, in each language under its
+prefix (/fr/feeds/issues/rss/): the channel's language is the address's, its
+title and description are translated, and the issues' titles and summaries
+are in that language, or in English while they are not translated
+(django-modeltranslation's fallback). The links point to the same language.
 
 Every link in them (the channel's, the feed's own, each issue's link and
 guid) is absolute under SITE_URL: Django would build them from the request's

@@ -1,4 +1,5 @@
-"""The published issues' sitemap (registered in msme_portal/sitemaps.py)."""
+"""The published issues' sitemap (registered in msme_portal/sitemaps.py):
+each issue's address in every language, with the others as alternates."""
 
 from msme_portal.sitemaps import SiteUrlSitemap
 from newsletters.models import Issue
