@@ -269,7 +269,7 @@ class IssueSendAdmin(ReadOnlyAdmin):
         if sent:
             self.message_user(
                 request,
-                _("Test in %(language)s sent to %(list)s.")
+                _("Test sent to %(list)s (%(language)s).")
                 % {"language": SubscriberLanguage(language).label, "list": ", ".join(sent)},
                 messages.SUCCESS,
             )

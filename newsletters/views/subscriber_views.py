@@ -238,6 +238,7 @@ def preferences(request, token):
     if subscriber is None:
         return render(request, TEMPLATES + "preferences.html", {"invalid": True}, status=400)
     context = {
+        "invalid": False,
         "subscriber": subscriber,
         "is_subscribed": subscriber.status != SubscriberStatus.UNSUBSCRIBED,
         "unsubscribe_url": links.unsubscribe_url(subscriber),
