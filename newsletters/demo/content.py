@@ -241,5 +241,8 @@ def read_guides():
 
 
 def read_meetings():
-    """Group meetings and events: kind, date, title, recording_url."""
-    return _read_register("meetings.csv", kind=TEXT, date=DATE, title=TEXT, recording_url=TEXT)
+    """Group meetings and events: kind, date, title (in English, French and
+    Spanish), recording_url."""
+    return _read_register(
+        "meetings.csv", kind=TEXT, date=DATE, **_translated("title"), recording_url=TEXT
+    )

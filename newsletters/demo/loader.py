@@ -128,7 +128,7 @@ class DemoLoader:
     def _seeded_already(self, model, rows, tally, key=None, fields=()):
         """True (and every row counted as kept) if `model` has rows already.
 
-        Kept rows found under the data's English `key` ({field: column}) get
+        Kept rows found under `key` ({lookup: column}, the English fields) get
         the translations of `fields` they lack; rows staff renamed are not
         found, so no translation of a name they replaced is added to them.
         """
@@ -137,7 +137,7 @@ class DemoLoader:
         tally.kept = len(rows)
         for row in rows:
             if key:
-                lookup = {f"{field}_en": row[column] for field, column in key.items()}
+                lookup = {field: row[column] for field, column in key.items()}
                 instance = model.objects.filter(**lookup).first()
                 filled = instance and _fill_missing(instance, _translations(row, *fields))
                 if filled:
@@ -150,7 +150,7 @@ class DemoLoader:
         tally = self._tally("Member economies")
         rows = content.read_economies()
         fields = ("name", "sort_name")
-        key = {"name": "name"}
+        key = {"name_en": "name"}
         if self._seeded_already(MemberEconomy, rows, tally, key, fields):
             return
         for line, row in enumerate(rows, 2):
@@ -193,7 +193,7 @@ class DemoLoader:
         tally = self._tally("Network organizations")
         rows = content.read_organizations()
         fields = ("name", "acronym")
-        key = {"name": "name", "acronym": "acronym"}
+        key = {"name_en": "name", "acronym_en": "acronym"}
         if self._seeded_already(NetworkOrganization, rows, tally, key, fields):
             return
         # The file lists them in the printed order, which the site keeps.
@@ -217,7 +217,9 @@ class DemoLoader:
         topic_rows, guide_rows = content.read_topics(), content.read_guides()
         if Guide.objects.exists() or Topic.objects.exists():
             # Guides need their topics: the two are seeded together or not at all.
-            if not self._seeded_already(Topic, topic_rows, topic_tally, {"name": "name"}, ["name"]):
+            if not self._seeded_already(
+                Topic, topic_rows, topic_tally, {"name_en": "name"}, ["name"]
+            ):
                 topic_tally.kept = len(topic_rows)
                 for _ in topic_rows:
                     self.tick()
@@ -251,12 +253,14 @@ class DemoLoader:
     def load_meetings(self):
         tally = self._tally("Meetings and events")
         rows = content.read_meetings()
-        if self._seeded_already(Meeting, rows, tally):
+        key = {"date": "date", "kind": "kind", "title_en": "title"}
+        if self._seeded_already(Meeting, rows, tally, key, ["title"]):
             return
         for line, row in enumerate(rows, 2):
             meeting = Meeting(
                 date=row["date"],
                 title_en=row["title"],
+                **_translations(row, "title"),
                 kind=row["kind"],
                 recording_url=row["recording_url"],
             )

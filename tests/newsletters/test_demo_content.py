@@ -439,6 +439,14 @@ def test_meetings_and_events(issue):
         (date(2022, 6, 27), "Launch of the 2022 Small Business Champions Initiative"),
     ]
     assert events[1].recording_url == "https://www.youtube.com/watch?v=fRfjUmzgeTo"
+    assert [(e.title_fr, e.title_es) for e in events] == [
+        ("Lancement du Réseau Trade4MSMEs", "Puesta en marcha de la Red Trade4MSMEs"),
+        (
+            "Lancement de l'initiative Small Business Champions 2022",
+            "Puesta en marcha de la iniciativa Small Business Champions 2022",
+        ),
+    ]
+    assert all(m.title_fr and m.title_es for m in Meeting.objects.all())
 
 
 def test_network_organizations_in_printed_order(issue):
@@ -791,6 +799,8 @@ def test_registers_seeded_before_translations_get_them(issue, capsys):
     MemberEconomy.objects.filter(name_en="United Kingdom").update(name_es="Reino Unido (RU)")
     NetworkOrganization.objects.update(acronym_fr="")
     Topic.objects.update(name_es=None)
+    Meeting.objects.filter(date=date(2022, 7, 15)).update(title_fr="Réunion (Genève)")
+    Meeting.objects.exclude(date=date(2022, 7, 15)).update(title_fr="")
 
     call_command("load_demo")
     assert "Member economies: 0 created, 68 kept." in capsys.readouterr().out
@@ -803,6 +813,8 @@ def test_registers_seeded_before_translations_get_them(issue, capsys):
     assert all(e.name_fr and e.sort_name_fr and e.name_es for e in MemberEconomy.objects.all())
     assert NetworkOrganization.objects.get(acronym_en="WIPO").acronym_fr == "OMPI"
     assert all(t.name_es for t in Topic.objects.all())
+    assert Meeting.objects.get(date=date(2022, 7, 15)).title_fr == "Réunion (Genève)"
+    assert Meeting.objects.get(date=date(2022, 10, 12)).title_fr == "Réunion du Groupe MPME"
 
 
 def test_loading_in_another_active_language_keeps_the_english_as_english():

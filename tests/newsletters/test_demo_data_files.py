@@ -63,10 +63,13 @@ def test_rewrapping_an_html_file_changes_nothing_loaded(issue_files):
 
 def test_rows_added_to_a_register_file_are_loaded(registers):
     with (registers / "meetings.csv").open("a", encoding="utf-8") as file:
-        file.write("meeting,2023-02-14,MSME Group meeting,\n")
+        file.write(
+            "meeting,2023-02-14,MSME Group meeting,Réunion du Groupe MPME,"
+            "Reunión del Grupo MIPYME,\n"
+        )
     call_command("load_demo", verbosity=0)
     assert Meeting.objects.count() == 6
-    assert Meeting.objects.filter(date="2023-02-14").exists()
+    assert Meeting.objects.filter(date="2023-02-14", title_fr="Réunion du Groupe MPME").exists()
 
 
 def test_a_bad_date_names_its_file_and_line_and_loads_nothing(registers):
