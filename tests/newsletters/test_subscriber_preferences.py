@@ -217,3 +217,28 @@ def test_the_page_links_to_unsubscribing(client):
     page = client.get(urlsplit(links.preferences_url(subscriber)).path).content.decode()
     assert links.unsubscribe_url(subscriber) in HREF.findall(page)
     assert page.count("<h1") == 1
+
+
+def test_the_one_click_address_is_the_same_in_every_language_and_unsubscribes(
+    client,
+    smtp_server,  # noqa: F811
+):
+    spanish = make_confirmed_subscriber(language="es")
+    french = make_confirmed_subscriber(language="fr")
+    issue = issue_with_section("Winter 2023")
+    start_send(issue, language="es")
+    start_send(issue, language="fr")
+    run_worker()
+
+    (to_spanish,) = to(spanish.email, smtp_server.messages)
+    (to_french,) = to(french.email, smtp_server.messages)
+    one_click = re.match(r"<([^>]+)>", to_spanish["List-Unsubscribe"]).group(1)
+    assert one_click == links.one_click_unsubscribe_url(spanish)
+    french_one_click = re.match(r"<([^>]+)>", to_french["List-Unsubscribe"]).group(1)
+    assert (
+        urlsplit(one_click).path.split("/")[:-2] == urlsplit(french_one_click).path.split("/")[:-2]
+    )
+    response = client.post(urlsplit(one_click).path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    spanish.refresh_from_db()
+    assert spanish.status == SubscriberStatus.UNSUBSCRIBED
