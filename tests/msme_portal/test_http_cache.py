@@ -93,22 +93,22 @@ def test_an_edit_changes_the_etag_at_once(client, issue):
 
 
 def test_the_etag_differs_by_query_string(client, issue):
-    plain = client.get("/search/", {"q": "trade"})
-    other = client.get("/search/", {"q": "voices"})
+    plain = client.get("/en/search/", {"q": "trade"})
+    other = client.get("/en/search/", {"q": "voices"})
 
     assert plain.headers["ETag"] != other.headers["ETag"]
-    crossed = client.get("/search/", {"q": "voices"}, headers={"If-None-Match": plain["ETag"]})
+    crossed = client.get("/en/search/", {"q": "voices"}, headers={"If-None-Match": plain["ETag"]})
     assert crossed.status_code == 200
 
 
 def test_a_scheduled_issue_coming_out_changes_the_home_page_etag(client, issue):
     coming = make_issue(title="Autumn 2022", published_at=timezone.now() + timedelta(hours=1))
-    before = client.get("/")
+    before = client.get("/en/")
     assert coming.title not in before.content.decode()
 
     later = timezone.now() + timedelta(hours=2)
     with mock.patch("django.utils.timezone.now", return_value=later):
-        response = client.get("/", headers={"If-None-Match": before["ETag"]})
+        response = client.get("/en/", headers={"If-None-Match": before["ETag"]})
 
     assert response.status_code == 200
     assert coming.title in response.content.decode()
@@ -165,7 +165,7 @@ def test_a_missing_page_may_be_kept_briefly_so_a_proxy_replaces_a_withdrawn_copy
     client, issue, settings
 ):
     settings.PUBLIC_PAGE_MAX_AGE = 7
-    response = client.get("/issues/no-such-issue/")
+    response = client.get("/en/issues/no-such-issue/")
 
     assert response.status_code == 404
     # No stale-while-revalidate, no validators: a proxy stores the 404 in
@@ -186,7 +186,7 @@ def test_a_withdrawn_issue_answers_a_public_404(client, issue):
 
 
 def test_a_missing_page_stays_private_for_staff(editor_client):
-    response = editor_client.get("/issues/no-such-issue/")
+    response = editor_client.get("/en/issues/no-such-issue/")
     assert response.status_code == 404
     assert_private(response)
 
@@ -195,7 +195,7 @@ def test_a_conditional_request_for_a_missing_page_is_not_answered_304(client, is
     etag = client.get(issue.get_absolute_url()).headers["ETag"]
 
     for tag in (etag, "*"):
-        response = client.get("/issues/no-such-issue/", headers={"If-None-Match": tag})
+        response = client.get("/en/issues/no-such-issue/", headers={"If-None-Match": tag})
 
         assert response.status_code == 404
 

@@ -52,7 +52,7 @@ def test_a_command_logs_to_standard_error_and_reports_on_standard_output(env):
 
 def test_a_host_the_site_does_not_serve_is_a_warning_without_traceback(client, caplog):
     with caplog.at_level(logging.INFO):
-        response = client.get("/", HTTP_HOST="not-ours.example")
+        response = client.get("/en/", HTTP_HOST="not-ours.example")
 
     assert response.status_code == 400
     (record,) = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]

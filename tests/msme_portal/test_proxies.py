@@ -103,10 +103,10 @@ def test_one_address_trying_many_usernames_is_locked_out(client, django_user_mod
 def test_a_direct_client_cannot_claim_https(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    direct = client.get("/issues/", REMOTE_ADDR="192.0.2.70", HTTP_X_FORWARDED_PROTO="https")
+    direct = client.get("/en/issues/", REMOTE_ADDR="192.0.2.70", HTTP_X_FORWARDED_PROTO="https")
     assert direct.status_code == 301
     assert direct["Location"].startswith("https://")
-    proxied = client.get("/issues/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_PROTO="https")
+    proxied = client.get("/en/issues/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_PROTO="https")
     assert proxied.status_code == 200
 
 

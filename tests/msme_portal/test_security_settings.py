@@ -77,6 +77,6 @@ def test_the_health_check_answers_plain_http_when_everything_else_is_redirected(
     # A load balancer polls gunicorn directly, over HTTP, and waits for 200.
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/healthz").status_code == 200
-    page = client.get("/issues/")
+    page = client.get("/en/issues/")
     assert page.status_code == 301
     assert page["Location"].startswith("https://")

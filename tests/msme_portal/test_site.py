@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_security_headers_on_a_public_page(client):
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.status_code == 200
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy
@@ -30,10 +30,10 @@ def test_admin_policy_allows_the_editor_but_still_forbids_other_hosts(client):
 
 @override_settings(SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=31536000)
 def test_production_redirects_to_https_and_sends_hsts(client):
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.status_code == 301
     assert response["Location"].startswith("https://")
-    secure_response = client.get("/", secure=True)
+    secure_response = client.get("/en/", secure=True)
     assert "max-age=31536000" in secure_response["Strict-Transport-Security"]
 
 
@@ -66,12 +66,12 @@ def test_unknown_page_gets_the_styled_404(client):
 def test_a_form_sent_without_its_security_token_gets_the_styled_explanation():
     from django.test import Client
 
-    response = Client(enforce_csrf_checks=True).post("/subscribe/", {"email": "a@example.org"})
+    response = Client(enforce_csrf_checks=True).post("/en/subscribe/", {"email": "a@example.org"})
     assert response.status_code == 403
     html = response.content.decode()
     assert "security token was missing or out of date" in html
     # The site's shell, with its navigation, around it.
-    assert 'href="/issues/"' in html and "site.css" in html
+    assert 'href="/en/issues/"' in html and "site.css" in html
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_admin_out(client, settings):

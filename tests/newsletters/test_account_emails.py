@@ -23,7 +23,7 @@ from newsletters.models import (
 from tests.newsletters.helpers import signup_form_data
 from tests.smtp import SMTPServer, body_text
 
-NEW_LINK_URL = "/subscribe/new-link/"
+NEW_LINK_URL = "/en/subscribe/new-link/"
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +55,7 @@ def test_the_worker_mails_what_each_address_asked_for_through_a_real_server(
 ):
     make_subscriber(email="member@example.org", status=SubscriberStatus.CONFIRMED)
     make_subscriber(email="left@example.org", status=SubscriberStatus.UNSUBSCRIBED)
-    client.post("/subscribe/", signup_form_data(email="newcomer@example.org"))
+    client.post("/en/subscribe/", signup_form_data(email="newcomer@example.org"))
     for email in ("member@example.org", "left@example.org", "stranger@example.org"):
         client.post(NEW_LINK_URL, {"email": email})
     assert AccountEmail.objects.count() == 4

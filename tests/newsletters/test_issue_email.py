@@ -125,7 +125,7 @@ def test_unsubscribe_link_in_the_email_unsubscribes_its_recipient(issue, client)
     subscriber = make_confirmed_subscriber()
     other = make_confirmed_subscriber()
     text, html = parts(IssueEmail.for_issue(issue).message_for(subscriber))
-    url = re.search(rf'href="({re.escape(SITE)}/unsubscribe/[^"]+)"', html).group(1)
+    url = re.search(rf'href="({re.escape(SITE)}/en/unsubscribe/[^"]+)"', html).group(1)
     assert url in text
     response = client.post(urlsplit(url).path, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200

@@ -95,7 +95,7 @@ def test_a_cover_image_needs_a_text_alternative():
 def test_issue_text_and_address():
     issue = make_draft_issue(title="Summer 2022", slug="summer-2022")
     assert str(issue) == "Summer 2022"
-    assert issue.get_absolute_url() == "/issues/summer-2022/"
+    assert issue.get_absolute_url() == "/en/issues/summer-2022/"
 
 
 # Sections

@@ -240,7 +240,11 @@ def test_unpublished_issues_are_hidden_everywhere(client, make_hidden):
 def test_scheduled_issue_appears_once_its_time_has_come(client, monkeypatch):
     current = make_issue(title="Current issue")
     issue = make_scheduled_issue(title="Coming soon")
-    pages = ["/", reverse("newsletters:issue_list"), current.get_absolute_url()]
+    pages = [
+        reverse("newsletters:home"),
+        reverse("newsletters:issue_list"),
+        current.get_absolute_url(),
+    ]
     assert client.get(issue.get_absolute_url()).status_code == 404
     for url in pages:  # rendered and cached before the time comes
         assert "Coming soon" not in client.get(url).content.decode()
@@ -263,7 +267,7 @@ def test_home_shows_latest_issue_contents_subscribe_and_next_meeting(client):
     make_meeting(title="Past meeting", date=timezone.localdate() - timedelta(days=3))
     make_meeting(title="Soonest meeting", date=timezone.localdate() + timedelta(days=3))
     make_meeting(title="Later meeting", date=timezone.localdate() + timedelta(days=40))
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
     assert "Latest issue title" in html
     assert "What is new." in html
     assert "Older issue" not in html
@@ -272,11 +276,11 @@ def test_home_shows_latest_issue_contents_subscribe_and_next_meeting(client):
     assert "A side box" not in html
     assert "Soonest meeting" in html
     assert "Later meeting" not in html and "Past meeting" not in html
-    assert 'href="/subscribe/"' in html
+    assert 'href="/en/subscribe/"' in html
 
 
 def test_home_without_issues(client):
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.status_code == 200
     assert "No issue has been published yet." in response.content.decode()
 

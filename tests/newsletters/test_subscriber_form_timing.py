@@ -109,7 +109,7 @@ def test_new_link_takes_as_long_for_a_subscribed_address_as_for_an_unknown_one(
     addresses = {"known": "known@example.org", "unknown": "unknown@example.org"}
 
     def send(kind, n):
-        response = client.post("/subscribe/new-link/", {"email": addresses[kind]})
+        response = client.post("/en/subscribe/new-link/", {"email": addresses[kind]})
         assert response.status_code == 302
 
     durations = time_requests(send, ["known", "unknown"])
@@ -123,7 +123,7 @@ def test_sign_up_takes_as_long_for_a_subscribed_address_as_for_a_new_one(client,
 
     def send(kind, n):
         email = "known@example.org" if kind == "known" else f"new{n}@example.org"
-        response = client.post("/subscribe/", signup_form_data(email=email))
+        response = client.post("/en/subscribe/", signup_form_data(email=email))
         assert response.status_code == 302
 
     durations = time_requests(send, ["known", "new"])

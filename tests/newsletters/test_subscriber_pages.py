@@ -33,8 +33,8 @@ from newsletters.models import (
 from tests.newsletters.helpers import signup_form_data, started
 from tests.smtp import body_text
 
-SUBSCRIBE_URL = "/subscribe/"
-THANKS_URL = "/subscribe/thanks/"
+SUBSCRIBE_URL = "/en/subscribe/"
+THANKS_URL = "/en/subscribe/thanks/"
 
 
 def urls_in(text):
@@ -173,14 +173,14 @@ def test_confirmation_link_works_for_seven_days_then_expires(client, make_subscr
     subscriber = make_subscriber()
     token = links.make_confirmation_token(subscriber)
 
-    response = client.post(f"/subscribe/confirm/{old_token(token, links.CONFIRMATION_SALT, 8)}/")
+    response = client.post(f"/en/subscribe/confirm/{old_token(token, links.CONFIRMATION_SALT, 8)}/")
     assert response.status_code == 410
     assert b"This confirmation link has expired" in response.content
-    assert b'action="/subscribe/new-link/"' in response.content
+    assert b'action="/en/subscribe/new-link/"' in response.content
     subscriber.refresh_from_db()
     assert subscriber.status == SubscriberStatus.PENDING
 
-    response = client.post(f"/subscribe/confirm/{old_token(token, links.CONFIRMATION_SALT, 6)}/")
+    response = client.post(f"/en/subscribe/confirm/{old_token(token, links.CONFIRMATION_SALT, 6)}/")
     assert response.status_code == 200
     subscriber.refresh_from_db()
     assert subscriber.status == SubscriberStatus.CONFIRMED
@@ -200,11 +200,11 @@ def test_tampered_confirmation_link_is_refused(client, make_subscriber, mangle):
     subscriber = make_subscriber()
     token = mangle(links.make_confirmation_token(subscriber))
 
-    response = client.post(f"/subscribe/confirm/{token}/")
+    response = client.post(f"/en/subscribe/confirm/{token}/")
 
     assert response.status_code == 400
     assert b"This confirmation link does not work" in response.content
-    assert b'action="/subscribe/new-link/"' in response.content
+    assert b'action="/en/subscribe/new-link/"' in response.content
     subscriber.refresh_from_db()
     assert subscriber.status == SubscriberStatus.PENDING
 
@@ -213,7 +213,7 @@ def test_tampered_confirmation_link_is_refused(client, make_subscriber, mangle):
 def test_unsubscribe_token_does_not_confirm(client, make_subscriber):
     subscriber = make_subscriber()
 
-    response = client.post(f"/subscribe/confirm/{links.make_unsubscribe_token(subscriber)}/")
+    response = client.post(f"/en/subscribe/confirm/{links.make_unsubscribe_token(subscriber)}/")
 
     assert response.status_code == 400
     subscriber.refresh_from_db()
@@ -224,7 +224,7 @@ def test_unsubscribe_token_does_not_confirm(client, make_subscriber):
 def test_opening_the_confirmation_link_does_not_confirm(client, make_subscriber):
     subscriber = make_subscriber()
 
-    response = client.get(f"/subscribe/confirm/{links.make_confirmation_token(subscriber)}/")
+    response = client.get(f"/en/subscribe/confirm/{links.make_confirmation_token(subscriber)}/")
 
     assert response.status_code == 200
     assert b'method="post"' in response.content
@@ -238,7 +238,7 @@ def test_confirming_needs_the_pages_csrf_token(make_subscriber):
 
     subscriber = make_subscriber()
     response = Client(enforce_csrf_checks=True).post(
-        f"/subscribe/confirm/{links.make_confirmation_token(subscriber)}/"
+        f"/en/subscribe/confirm/{links.make_confirmation_token(subscriber)}/"
     )
 
     assert response.status_code == 403
@@ -250,7 +250,7 @@ def test_confirming_needs_the_pages_csrf_token(make_subscriber):
 def test_link_checkers_head_request_does_not_confirm(client, make_subscriber):
     subscriber = make_subscriber()
 
-    response = client.head(f"/subscribe/confirm/{links.make_confirmation_token(subscriber)}/")
+    response = client.head(f"/en/subscribe/confirm/{links.make_confirmation_token(subscriber)}/")
 
     assert response.status_code == 200
     subscriber.refresh_from_db()
@@ -261,7 +261,7 @@ def test_link_checkers_head_request_does_not_confirm(client, make_subscriber):
 def test_old_confirmation_link_does_not_undo_an_unsubscription(client, make_subscriber):
     subscriber = make_subscriber(status=SubscriberStatus.UNSUBSCRIBED)
 
-    response = client.post(f"/subscribe/confirm/{links.make_confirmation_token(subscriber)}/")
+    response = client.post(f"/en/subscribe/confirm/{links.make_confirmation_token(subscriber)}/")
 
     assert response.status_code == 410
     assert b"You have unsubscribed" in response.content
@@ -276,7 +276,7 @@ def test_link_stops_working_when_the_address_changes(client, make_subscriber):
     subscriber.email = "new@example.org"
     subscriber.save()
 
-    response = client.post(f"/subscribe/confirm/{token}/")
+    response = client.post(f"/en/subscribe/confirm/{token}/")
 
     assert response.status_code == 400
     subscriber.refresh_from_db()
@@ -291,7 +291,7 @@ def test_new_link_form_sends_a_fresh_link_to_pending_addresses_only(
     make_subscriber(email="gone@example.org", status=SubscriberStatus.UNSUBSCRIBED)
 
     responses = [
-        client.post("/subscribe/new-link/", {"email": email})
+        client.post("/en/subscribe/new-link/", {"email": email})
         for email in ("PENDING@example.org", "gone@example.org", "unknown@example.org")
     ]
 
@@ -309,7 +309,7 @@ def test_new_link_form_sends_a_fresh_link_to_pending_addresses_only(
 @pytest.mark.django_db
 def test_unsubscribe_page_changes_nothing_on_get_or_head(client, make_subscriber):
     subscriber = make_subscriber(status=SubscriberStatus.CONFIRMED)
-    url = f"/unsubscribe/{links.make_unsubscribe_token(subscriber)}/"
+    url = f"/en/unsubscribe/{links.make_unsubscribe_token(subscriber)}/"
 
     assert client.get(url).status_code == 200
     assert client.head(url).status_code == 200
@@ -324,7 +324,7 @@ def test_one_click_unsubscribe_from_a_mail_client(make_subscriber):
     mail_client = Client(enforce_csrf_checks=True)
 
     response = mail_client.post(
-        f"/unsubscribe/{links.make_unsubscribe_token(subscriber)}/",
+        f"/en/unsubscribe/{links.make_unsubscribe_token(subscriber)}/",
         data="List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )
@@ -335,7 +335,7 @@ def test_one_click_unsubscribe_from_a_mail_client(make_subscriber):
 
     # Again: harmless.
     response = mail_client.post(
-        f"/unsubscribe/{links.make_unsubscribe_token(subscriber)}/",
+        f"/en/unsubscribe/{links.make_unsubscribe_token(subscriber)}/",
         data="List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )
@@ -348,7 +348,7 @@ def test_bad_unsubscribe_token_gives_a_clear_400(client, make_subscriber, method
     subscriber = make_subscriber(status=SubscriberStatus.CONFIRMED)
     token = links.make_unsubscribe_token(subscriber)
     for bad in (token[:-2], links.make_confirmation_token(subscriber), "nonsense"):
-        response = getattr(client, method)(f"/unsubscribe/{bad}/")
+        response = getattr(client, method)(f"/en/unsubscribe/{bad}/")
         assert response.status_code == 400
         assert b"This unsubscribe link does not work" in response.content
     subscriber.refresh_from_db()
@@ -360,7 +360,7 @@ def test_unsubscribe_link_never_expires(client, make_subscriber):
     subscriber = make_subscriber(status=SubscriberStatus.CONFIRMED)
     token = old_token(links.make_unsubscribe_token(subscriber), links.UNSUBSCRIBE_SALT, 3650)
 
-    response = client.post(f"/unsubscribe/{token}/")
+    response = client.post(f"/en/unsubscribe/{token}/")
 
     assert response.status_code == 200
     subscriber.refresh_from_db()
@@ -370,7 +370,7 @@ def test_unsubscribe_link_never_expires(client, make_subscriber):
 @pytest.mark.django_db
 def test_unsubscribe_link_of_an_erased_subscriber_answers_calmly(client, make_subscriber):
     subscriber = make_subscriber(status=SubscriberStatus.CONFIRMED)
-    url = f"/unsubscribe/{links.make_unsubscribe_token(subscriber)}/"
+    url = f"/en/unsubscribe/{links.make_unsubscribe_token(subscriber)}/"
     subscriber.delete()
 
     assert client.get(url).status_code == 200
@@ -621,7 +621,7 @@ def test_one_client_can_neither_mail_bomb_an_address_nor_lock_its_owner_out(
     # Case variants are one address: this client has had its five.
     for url, data in [
         (SUBSCRIBE_URL, signup_form_data(email="VicTim@example.org")),
-        ("/subscribe/new-link/", {"email": "victim@EXAMPLE.org"}),
+        ("/en/subscribe/new-link/", {"email": "victim@EXAMPLE.org"}),
     ]:
         response = client.post(url, data, **attacker)
         assert response.status_code == 429
@@ -630,7 +630,7 @@ def test_one_client_can_neither_mail_bomb_an_address_nor_lock_its_owner_out(
     owner = {"REMOTE_ADDR": "198.51.100.20"}
     response = client.post(SUBSCRIBE_URL, signup_form_data(email="victim@example.org"), **owner)
     assert (response.status_code, response["Location"]) == (302, THANKS_URL)
-    response = client.post("/subscribe/new-link/", {"email": "victim@example.org"}, **owner)
+    response = client.post("/en/subscribe/new-link/", {"email": "victim@example.org"}, **owner)
     assert (response.status_code, response["Location"]) == (302, THANKS_URL)
 
     # Seven requests were recorded; the victim received one email.
@@ -720,7 +720,7 @@ def test_forged_csrf_is_refused_without_email(send_queued_emails):
     browser = Client(enforce_csrf_checks=True)
 
     response = browser.post(SUBSCRIBE_URL, signup_form_data())
-    new_link = browser.post("/subscribe/new-link/", {"email": "ana@example.org"})
+    new_link = browser.post("/en/subscribe/new-link/", {"email": "ana@example.org"})
 
     assert response.status_code == 403
     assert new_link.status_code == 403
@@ -837,10 +837,10 @@ def test_confirmation_email_is_in_the_subscribers_language_with_a_7_day_notice(
 def test_arbitrary_tokens_get_a_clear_answer_never_a_server_error(client, token):
     quoted = quote(token, safe="")
 
-    confirm = client.get(f"/subscribe/confirm/{quoted}/")
-    confirm_post = client.post(f"/subscribe/confirm/{quoted}/")
+    confirm = client.get(f"/en/subscribe/confirm/{quoted}/")
+    confirm_post = client.post(f"/en/subscribe/confirm/{quoted}/")
     unsubscribe = client.post(
-        f"/unsubscribe/{quoted}/",
+        f"/en/unsubscribe/{quoted}/",
         data="List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )
@@ -859,14 +859,14 @@ def test_every_subscription_page_has_one_heading_and_no_inline_code(client, make
         client.post(SUBSCRIBE_URL, signup_form_data(email="")),
         client.post(SUBSCRIBE_URL, signup_form_data(started=started(seconds_ago=0))),
         client.get(THANKS_URL),
-        client.get("/subscribe/new-link/"),
-        client.get(f"/subscribe/confirm/{expired}/"),
-        client.get("/subscribe/confirm/nonsense/"),
-        client.get(f"/subscribe/confirm/{links.make_confirmation_token(subscriber)}/"),
-        client.get(f"/unsubscribe/{links.make_unsubscribe_token(subscriber)}/"),
-        client.post(f"/unsubscribe/{links.make_unsubscribe_token(subscriber)}/"),
-        client.get(f"/unsubscribe/{links.make_unsubscribe_token(subscriber)}/"),
-        client.get("/unsubscribe/nonsense/"),
+        client.get("/en/subscribe/new-link/"),
+        client.get(f"/en/subscribe/confirm/{expired}/"),
+        client.get("/en/subscribe/confirm/nonsense/"),
+        client.get(f"/en/subscribe/confirm/{links.make_confirmation_token(subscriber)}/"),
+        client.get(f"/en/unsubscribe/{links.make_unsubscribe_token(subscriber)}/"),
+        client.post(f"/en/unsubscribe/{links.make_unsubscribe_token(subscriber)}/"),
+        client.get(f"/en/unsubscribe/{links.make_unsubscribe_token(subscriber)}/"),
+        client.get("/en/unsubscribe/nonsense/"),
     ]
     for response in pages:
         content = response.content.decode()
