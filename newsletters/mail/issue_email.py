@@ -116,6 +116,9 @@ class EmailSection:
     links: list[SectionLink]
     subsections: list["EmailSection"]
     boxes: list["EmailSection"]
+    # "en" when the section is shown in English, its translation being
+    # incomplete (newsletters/issue_page.py decides).
+    fallback_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,7 @@ class IssueEmail:
             "site_url": settings.SITE_URL,
             "cover_url": image_url(self.issue.cover_image),
             "styles": styles,
+            "title_language": page.title_language,
         }
 
     def _email_section(self, block, web_url):
@@ -191,6 +195,7 @@ class IssueEmail:
             links=block.links,
             subsections=[self._email_section(child, web_url) for child in block.subsections],
             boxes=[self._email_section(box, web_url) for box in block.boxes],
+            fallback_language=block.fallback_language,
         )
 
     def rendered(self, language=None):

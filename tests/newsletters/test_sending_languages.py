@@ -145,6 +145,11 @@ def test_a_language_held_back_is_sent_later_once(
     by_address = received(smtp_server)
     assert len(by_address[spanish.email]) == 1
     assert str(by_address[spanish.email][0]["Subject"]).strip() == SUBJECTS["es"]
+    # The section not translated into Spanish is shown whole in English, marked so.
+    html = body_text(by_address[spanish.email][0], "html")
+    assert '<html lang="es">' in html and TITLES["es"] in html
+    assert re.search(r'<div lang="en">\s*<h2[^>]*>Women in trade</h2>', html)
+    assert "Women-led firms." in html
     assert all(len(messages) == 1 for messages in by_address.values())
     assert len(by_address) == 5
 
