@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core import signing
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -110,13 +110,11 @@ def preferences_url(subscriber, language=None):
 
 def one_click_unsubscribe_url(subscriber):
     """The address of the List-Unsubscribe header, which mail clients POST to
-    without showing a page and without following redirects: the one kept
-    without a language prefix (msme_portal/urls.py), the same in every language."""
+    without showing a page and without following redirects: the one
+    msme_portal/urls.py keeps without a language prefix, the same in every
+    language."""
     token = make_unsubscribe_token(subscriber)
-    try:
-        return absolute_url(reverse(ONE_CLICK_URL_NAME, kwargs={"token": token}))
-    except NoReverseMatch:
-        return page_url("subscribers:unsubscribe", token, settings.LANGUAGE_CODE)
+    return absolute_url(reverse(ONE_CLICK_URL_NAME, kwargs={"token": token}))
 
 
 def list_unsubscribe_headers(subscriber, url=None):

@@ -241,6 +241,9 @@ def test_the_one_click_address_is_the_same_in_every_language_and_unsubscribes(
     (to_french,) = to(french.email, smtp_server.messages)
     one_click = re.match(r"<([^>]+)>", to_spanish["List-Unsubscribe"]).group(1)
     assert one_click == links.one_click_unsubscribe_url(spanish)
+    # Without a language prefix: mail clients follow no redirect.
+    assert urlsplit(one_click).path.startswith("/unsubscribe/")
+    assert one_click not in links_in(to_spanish)  # The body's is the Spanish page's.
     french_one_click = re.match(r"<([^>]+)>", to_french["List-Unsubscribe"]).group(1)
     assert (
         urlsplit(one_click).path.split("/")[:-2] == urlsplit(french_one_click).path.split("/")[:-2]
