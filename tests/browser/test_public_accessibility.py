@@ -96,7 +96,11 @@ def blocking_violations(page):
 def test_main_pages_have_no_serious_accessibility_violations(page, server_url, width):
     issue = build_site()
     page.set_viewport_size({"width": width, "height": 900})
-    for path in ["/", issue.get_absolute_url(), "/members/", "/guides/"]:
+    slug = issue.slug
+    paths = ["/en/members/", "/en/guides/"]
+    for language in ["en", "fr", "es"]:
+        paths += [f"/{language}/", f"/{language}/issues/{slug}/", f"/{language}/subscribe/"]
+    for path in paths:
         response = page.goto(server_url + path)
         assert response.status == 200, path
         violations = blocking_violations(page)

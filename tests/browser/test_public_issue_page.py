@@ -64,8 +64,8 @@ def test_no_page_scrolls_sideways(page, server_url, viewport):
     make_economy(name="Saint Vincent and the Grenadines")
     make_meeting()
     page.set_viewport_size(viewport)
-    for path in ["/", "/issues/", issue.get_absolute_url(), "/members/", "/network/", "/guides/",
-                 "/search/?q=trade"]:  # fmt: skip
+    for path in ["/en/", "/en/issues/", issue.get_absolute_url(), "/en/members/", "/en/network/",
+                 "/en/guides/", "/en/search/?q=trade", "/fr/", "/es/issues/"]:  # fmt: skip
         response = page.goto(server_url + path)
         assert response.status == 200, path
         assert_no_horizontal_scroll(page)

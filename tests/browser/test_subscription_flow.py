@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.core.mail import get_connection
+from django.utils import translation
+from django.utils.translation import gettext
 
 from newsletters.mail.outbox import send_queued
 from newsletters.models import Subscriber, SubscriberStatus
@@ -31,7 +33,7 @@ def test_subscribe_confirm_and_unsubscribe(page, server_url, smtp_server, settin
         ),
     )
 
-    page.goto(server_url + "/subscribe/")
+    page.goto(server_url + "/en/subscribe/")
     # The honeypot is in the form but out of sight.
     honeypot = page.locator("#id_website").bounding_box()
     assert honeypot is not None
@@ -50,11 +52,13 @@ def test_subscribe_confirm_and_unsubscribe(page, server_url, smtp_server, settin
     [message] = smtp_server.wait_for(1)
     assert message["To"] == "browser.reader@example.org"
 
+    # The emailed links open the pages in the subscriber's language.
     page.goto(link_in(message, "/subscribe/confirm/"))
     assert Subscriber.objects.get().status == SubscriberStatus.PENDING
-    page.get_by_role("button", name="Confirm my subscription").click()
-    page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == "Your subscription is confirmed"
+    with translation.override("es"):
+        page.get_by_role("button", name=gettext("Confirm my subscription")).click()
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text() == gettext("Your subscription is confirmed")
     subscriber = Subscriber.objects.get()
     assert subscriber.status == SubscriberStatus.CONFIRMED
     assert subscriber.language == "es"
@@ -62,9 +66,10 @@ def test_subscribe_confirm_and_unsubscribe(page, server_url, smtp_server, settin
     page.goto(link_in(message, "/unsubscribe/"))
     subscriber.refresh_from_db()
     assert subscriber.status == SubscriberStatus.CONFIRMED
-    page.get_by_role("button", name="Unsubscribe").click()
-    page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == "You are unsubscribed"
+    with translation.override("es"):
+        page.get_by_role("button", name=gettext("Unsubscribe")).click()
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text() == gettext("You are unsubscribed")
     subscriber.refresh_from_db()
     assert subscriber.status == SubscriberStatus.UNSUBSCRIBED
     assert policy_violations == []
@@ -73,7 +78,7 @@ def test_subscribe_confirm_and_unsubscribe(page, server_url, smtp_server, settin
 def test_missing_consent_is_explained_next_to_the_box(page, server_url, settings):
     settings.NEWSLETTER_SIGNUP_MIN_SECONDS = 0
 
-    page.goto(server_url + "/subscribe/")
+    page.goto(server_url + "/en/subscribe/")
     page.get_by_label("Email address").fill("reader@example.org")
     page.get_by_role("button", name="Subscribe").click()
 
@@ -87,7 +92,7 @@ def test_a_form_filled_in_at_once_comes_back_to_be_sent_again(page, server_url, 
     # The browser fills the form at once, as autofill does; a long minimum
     # keeps it "too fast" on a slow machine too.
     settings.NEWSLETTER_SIGNUP_MIN_SECONDS = 60
-    page.goto(server_url + "/subscribe/")
+    page.goto(server_url + "/en/subscribe/")
     page.get_by_label("Email address").fill("autofill@example.org")
     page.get_by_label("Name", exact=True).fill("Quick Reader")
     page.get_by_label("I agree to receive the newsletter").check()
