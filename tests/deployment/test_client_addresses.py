@@ -59,7 +59,7 @@ def test_one_client_trying_many_usernames_is_locked_out(site):
 
 
 def sign_up_form(visitor):
-    page = visitor.get("/subscribe/")
+    page = visitor.get("/en/subscribe/")
     assert page.status == 200
     fields = dict(re.findall(r'name="(csrfmiddlewaretoken|started)" value="([^"]*)"', page.text))
     return fields
@@ -67,7 +67,7 @@ def sign_up_form(visitor):
 
 def sign_up(visitor, form, email):
     return visitor.post(
-        "/subscribe/",
+        "/en/subscribe/",
         {**form, "email": email, "language": "en", "consent": "on", "economy": ""},
     )
 

@@ -8,7 +8,7 @@ import pytest
 from tests.deployment import services
 from tests.deployment.services import ISSUE_SLUG, PASSWORD, PUBLIC_MAX_AGE, PUBLISHER
 
-ISSUE_LINK = f'href="/issues/{ISSUE_SLUG}/"'
+ISSUE_LINK = f'href="/en/issues/{ISSUE_SLUG}/"'
 REQUESTS = 60
 
 
@@ -71,31 +71,31 @@ def test_unpublishing_and_publishing_reach_every_worker_at_once(site, app_server
     publisher = site.uncached(client="198.51.100.30", gunicorn=app_server)
     assert publisher.sign_in(PUBLISHER, PASSWORD).status == 302
     # Every worker renders and keeps the archive with the issue in it.
-    before = anonymous_pages(site, app_server, "/issues/")
+    before = anonymous_pages(site, app_server, "/en/issues/")
     assert all(ISSUE_LINK in page.text for page in before)
-    assert len(services.workers_that_answered(app_server, "/issues/")) >= 2
+    assert len(services.workers_that_answered(app_server, "/en/issues/")) >= 2
 
     landing = run_action(site, publisher, "unpublish")
     assert "Unpublished 1 issue" in landing.text
     served_before = len(app_server.access_log.read_text().splitlines())
 
-    after = anonymous_pages(site, app_server, "/issues/")
+    after = anonymous_pages(site, app_server, "/en/issues/")
     assert [page.status for page in after] == [200] * REQUESTS
     assert not [page for page in after if ISSUE_LINK in page.text]
-    issue_pages = anonymous_pages(site, app_server, f"/issues/{ISSUE_SLUG}/", count=20)
+    issue_pages = anonymous_pages(site, app_server, f"/en/issues/{ISSUE_SLUG}/", count=20)
     assert {page.status for page in issue_pages} == {404}
     # The answers came from several workers, not one that happened to see the edit.
     assert len(workers_since(app_server, served_before)) >= 2
 
     landing = publish_again(site, publisher)
     assert "“Summer 2022” is published." in landing.text
-    again = anonymous_pages(site, app_server, "/issues/")
+    again = anonymous_pages(site, app_server, "/en/issues/")
     assert all(ISSUE_LINK in page.text for page in again)
 
 
 def test_an_unpublished_issue_leaves_the_proxy_cache_within_its_freshness(site, publisher):
     reader = site.visitor(source="127.0.0.31")
-    path = f"/issues/{ISSUE_SLUG}/"
+    path = f"/en/issues/{ISSUE_SLUG}/"
     for _ in range(3):
         page = reader.get(path)
         assert page.status == 200
