@@ -31,7 +31,7 @@ class SendTestForm(forms.Form):
         % {"max": MAX_TEST_ADDRESSES},
     )
     language = forms.ChoiceField(
-        label=_("In"),
+        label=_("Language"),
         choices=SubscriberLanguage.choices,
         initial=settings.LANGUAGE_CODE,
         required=False,
