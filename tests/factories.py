@@ -4,10 +4,11 @@ Each `make_*` creates and saves one object; keyword arguments override the
 defaults. Values that must be unique carry a counter.
 """
 
+import functools
 import itertools
 from datetime import date, timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guides.models import Audience, Guide, Topic
 from network.models import (
@@ -37,6 +38,20 @@ def _next():
     return next(_counter)
 
 
+def in_english(make):
+    """The texts a factory is given are the English source, whatever language
+    the last request left active (the test client's requests activate the
+    language of the page, and it stays active in the test's thread)."""
+
+    @functools.wraps(make)
+    def making_in_english(*args, **kwargs):
+        with translation.override("en"):
+            return make(*args, **kwargs)
+
+    return making_in_english
+
+
+@in_english
 def make_issue(**kwargs):
     """A published issue, public since yesterday, unless told otherwise."""
     n = _next()
@@ -68,6 +83,7 @@ def make_scheduled_issue(**kwargs):
     return make_issue(published_at=timezone.now() + timedelta(days=7), **kwargs)
 
 
+@in_english
 def make_section(issue, **kwargs):
     n = _next()
     defaults = {
@@ -90,6 +106,7 @@ def make_box(parent, **kwargs):
     return make_section(parent.issue, parent=parent, kind=SectionKind.BOX, **kwargs)
 
 
+@in_english
 def make_question(section, **kwargs):
     n = _next()
     defaults = {
@@ -102,6 +119,7 @@ def make_question(section, **kwargs):
     return Question.objects.create(**defaults)
 
 
+@in_english
 def make_link(section, **kwargs):
     n = _next()
     defaults = {
@@ -114,6 +132,7 @@ def make_link(section, **kwargs):
     return SectionLink.objects.create(**defaults)
 
 
+@in_english
 def make_topic(**kwargs):
     n = _next()
     defaults = {"name": f"Topic {n}", "slug": f"topic-{n}"}
@@ -121,6 +140,7 @@ def make_topic(**kwargs):
     return Topic.objects.create(**defaults)
 
 
+@in_english
 def make_guide(**kwargs):
     n = _next()
     defaults = {
@@ -136,6 +156,7 @@ def make_guide(**kwargs):
     return Guide.objects.create(**defaults)
 
 
+@in_english
 def make_economy(**kwargs):
     n = _next()
     name = kwargs.pop("name", f"Economy {n:04d}")
@@ -144,6 +165,7 @@ def make_economy(**kwargs):
     return MemberEconomy.objects.create(**defaults)
 
 
+@in_english
 def make_organization(**kwargs):
     n = _next()
     defaults = {
@@ -170,6 +192,7 @@ def make_officer(**kwargs):
     return GroupOfficer.objects.create(**defaults)
 
 
+@in_english
 def make_meeting(**kwargs):
     n = _next()
     defaults = {
