@@ -76,7 +76,10 @@ def choose_language(request):
 
 def old_address(request, path):
     """An address from before the language prefix (bookmarks, links in emails
-    already sent): 301 to its English address, query string kept."""
+    already sent): 301 to its English address, query string kept. This
+    catch-all keeps CommonMiddleware from appending a slash, so it does."""
+    if path in dict(settings.LANGUAGES):  # "/fr" without its slash
+        return HttpResponsePermanentRedirect(f"{get_script_prefix()}{path}/")
     english = f"/{settings.LANGUAGE_CODE}/{path}"
     # The language prefix patterns match the active language's prefix only.
     with translation.override(settings.LANGUAGE_CODE):

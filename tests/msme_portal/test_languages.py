@@ -173,6 +173,7 @@ def test_the_root_follows_the_language_cookie(client):
         ("/subscribe/", "/en/subscribe/"),
         ("/members/", "/en/members/"),
         ("/feeds/issues/rss/", "/en/feeds/issues/rss/"),
+        ("/fr", "/fr/"),
     ],
 )
 def test_old_addresses_move_permanently_to_english(client, issue, old, new):
@@ -195,6 +196,9 @@ def test_an_old_confirmation_link_moves_to_english(client):
 
 def test_an_old_address_that_never_existed_is_not_found(client):
     assert client.get("/no-such-page/").status_code == 404
+    assert client.get("/no-such-page").status_code == 404
+    # Missing in a language too: no redirect to another one.
+    assert client.get("/fr/no-such-page/").status_code == 404
 
 
 def test_one_click_unsubscribe_at_the_old_address_still_unsubscribes():
