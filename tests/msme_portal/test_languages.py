@@ -216,6 +216,23 @@ def test_one_click_unsubscribe_at_the_old_address_still_unsubscribes():
     assert subscriber.status == SubscriberStatus.UNSUBSCRIBED
 
 
+def test_the_old_unsubscribe_address_speaks_the_subscribers_language(client):
+    subscriber = make_subscriber(status=SubscriberStatus.CONFIRMED, language="es")
+    old = f"/unsubscribe/{links.make_unsubscribe_token(subscriber)}/"
+
+    response = client.get(old, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="es">' in html
+    with translation.override("es"):
+        assert headings(html) == [gettext("Unsubscribe from the newsletter")]
+    # A link that does not work: English, whatever the browser asks for.
+    response = client.get("/unsubscribe/nonsense/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400
+    assert '<html lang="en">' in response.content.decode()
+
+
 def test_the_page_cache_keeps_one_page_per_language(client, issue, settings):
     assert settings.PAGE_CACHE_ENABLED
     urls = {language: f"/{language}/issues/summer-2022/" for language in LANGUAGES}
