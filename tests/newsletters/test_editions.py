@@ -135,3 +135,22 @@ def test_the_fallback_changes_nothing_stored():
     section.refresh_from_db()
     assert section.title_fr == "Réseau"
     assert not section.body_fr
+
+
+def test_the_french_issue_page_marks_its_untranslated_section_and_only_that_one(client):
+    issue = make_issue(title="Summer 2022", slug="summer-2022")
+    translated = make_section(issue, title="Message", anchor="message", body="<p>Dear all.</p>")
+    translated.title_fr, translated.body_fr = "Message", "<p>Chers tous.</p>"
+    translated.save()
+    make_section(issue, title="Network", anchor="network", body="<p>News.</p>")
+
+    response = client.get("/fr/issues/summer-2022/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="fr">' in html
+    message_tag = html.split('<section id="message"')[1].split(">")[0]
+    network_tag = html.split('<section id="network"')[1].split(">")[0]
+    assert 'lang="en"' not in message_tag and 'lang="en"' in network_tag
+    assert html.count('class="translation-note"') == 1
+    assert "Pas encore disponible en français" in html  # the note, in French
