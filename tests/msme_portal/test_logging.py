@@ -46,7 +46,8 @@ def test_a_command_logs_to_standard_error_and_reports_on_standard_output(env):
     assert result.stdout.strip().startswith("Queued “Summer 2022” for 1 subscribers")
     assert not LOG_LINE.search(result.stdout)
     assert re.search(
-        r" INFO newsletters\.mail\.send_queue Queued Summer 2022 in en for 1 subscribers", result.stderr
+        r" INFO newsletters\.mail\.send_queue Queued Summer 2022 in en for 1 subscribers",
+        result.stderr,
     )
 
 

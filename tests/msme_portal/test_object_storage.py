@@ -236,7 +236,10 @@ def test_replacing_an_image_deletes_its_old_thumbnails_but_keeps_the_original(
     url = reverse("admin:newsletters_issue_change", args=[issue.pk])
     data = form_data(publisher_client, url, "issue_form", _save="Save")
     data.update(
-        {"sections-0-image": png("new.png", size=(800, 800)), "sections-0-image_alt_en": "New chart"}
+        {
+            "sections-0-image": png("new.png", size=(800, 800)),
+            "sections-0-image_alt_en": "New chart",
+        }
     )
     assert publisher_client.post(url, data).status_code == 302
     section.refresh_from_db()
