@@ -214,8 +214,8 @@ def page_language():
 
 
 def fallback_language(section, questions, links, language):
-    """"en" if `section` must be shown in English on a page in `language`
-    (its translation is incomplete), else None. The section's rows then read
+    """The source language, "en", if `section` must be shown in English on a
+    page in `language` (its translation is incomplete), else None. The section's rows then read
     their English text: in memory only, for this page."""
     if language == editions.SOURCE_LANGUAGE:
         return None
