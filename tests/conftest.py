@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.template.backends import jinja2 as jinja2_backend
 from django.test.signals import template_rendered
 from django.urls import reverse
+from django.utils import translation
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -30,6 +31,15 @@ def _jinja2_templates_recorded():
     jinja2_backend.Template.render = render
     yield
     jinja2_backend.Template.render = original_render
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """Each test starts in English: a request leaves its page's language
+    active in the thread, and addresses reversed later would carry it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
