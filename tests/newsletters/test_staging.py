@@ -268,3 +268,19 @@ def test_revisions_record_who_saved(publisher, live):
     (version,) = Version.objects.get_for_object(live)
     assert version.revision.user == publisher.user
     assert version.field_dict["summary"] == "A summary for the record."
+
+
+def test_an_editors_new_slug_waits_for_approval_then_the_old_address_redirects(
+    editor, publisher, live
+):
+    old_address = live.get_absolute_url()
+    save_issue(editor, live, slug="summer-2022-edition")
+
+    assert Client().get(old_address).status_code == 200
+    assert Client().get("/en/issues/summer-2022-edition/").status_code == 404
+
+    decide(publisher, PendingChange.objects.get(issue=live), "approve")
+
+    response = Client().get(old_address)
+    assert response.status_code == 301
+    assert response["Location"].endswith("/en/issues/summer-2022-edition/")
