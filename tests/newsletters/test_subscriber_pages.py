@@ -7,7 +7,7 @@ import time
 from datetime import timedelta
 from email import message_from_bytes, policy
 from html.parser import HTMLParser
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -104,9 +104,9 @@ def test_sign_up_confirm_and_unsubscribe_through_a_real_mail_server(client, smtp
     assert unsubscribe_url in html
     # The header's address is the one-click one, without a language prefix
     # (mail clients POST to it and follow no redirect), for the same token.
-    one_click = links.one_click_unsubscribe_url(subscriber)
-    assert message["List-Unsubscribe"].strip().startswith(f"<{one_click}>")
-    assert one_click.rstrip("/").rsplit("/", 1)[1] == unsubscribe_url.rstrip("/").rsplit("/", 1)[1]
+    one_click = message["List-Unsubscribe"].strip().split(">")[0].removeprefix("<")
+    token = unsubscribe_url.rstrip("/").rsplit("/", 1)[1]
+    assert urlsplit(one_click).path == f"/unsubscribe/{token}/"
     assert "<mailto:" in message["List-Unsubscribe"]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
