@@ -131,8 +131,8 @@ def test_a_spanish_sign_up_gets_spanish_emails_until_it_chooses_french(client, s
     saved = client.post(urlsplit(preferences).path, {"language": "fr", "name": "Lucía Pérez"})
     assert saved.status_code == 302
     token = links.make_preferences_token(subscriber)
-    assert saved["Location"] == in_language("fr", "subscribers:preferences", token=token) + (
-        "?saved=1"
+    assert unsigned(saved["Location"]) == unsigned(
+        in_language("fr", "subscribers:preferences", token=token) + "?saved=1"
     )
     subscriber.refresh_from_db()
     assert (subscriber.language, subscriber.name) == ("fr", "Lucía Pérez")
