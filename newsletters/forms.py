@@ -132,19 +132,16 @@ class SubscribeForm(forms.Form):
             self.add_error("economy_other", _("Name your economy, or choose one from the list."))
         return cleaned
 
-    def subscriber_details(self):
-        """The fields a Subscriber takes, economy resolved to a row or a name."""
+    def sign_up_details(self):
+        """What the send worker needs to record this sign-up, as JSON: the
+        request itself reads nothing from the database (account_emails.py)."""
         data = self.cleaned_data
-        economy = None
-        economy_other = data["economy_other"]
-        if data["economy"] not in ("", OTHER_ECONOMY):
-            economy = MemberEconomy.objects.filter(pk=data["economy"]).first()
-            economy_other = "" if economy else economy_other
+        chose_economy = data["economy"] not in ("", OTHER_ECONOMY)
         return {
             "name": data["name"],
             "organization": data["organization"],
-            "economy": economy,
-            "economy_other": economy_other,
+            "economy": int(data["economy"]) if chose_economy else None,
+            "economy_other": data["economy_other"],
             "language": data["language"],
         }
 

@@ -3,8 +3,10 @@
 The sign-up and "send me a new link" pages write one `AccountEmail` row per
 request and mail nothing (`newsletters/models/account_emails.py` says why).
 The send worker (`manage.py send_deliveries`) calls `send_queued` once per
-turn of its loop. For each row it claims, it decides then what the address
-gets, from the subscriber's status at that moment: a confirmation link when
+turn of its loop. For each row it claims, it first records a sign-up the
+row brings (`Subscriber.objects.sign_up`, with the consent given when the
+form was sent), then decides what the address gets, from the subscriber's
+status at that moment: a confirmation link when
 they wait for confirmation, "you are already subscribed" when confirmed,
 nothing for an address nobody subscribed with or that unsubscribed. Then it
 clears the address from the row.
@@ -37,6 +39,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from network.models import MemberEconomy
 from newsletters.models import AccountEmail, AccountEmailStatus, Subscriber, SubscriberStatus
 
 from .smtp import PermanentFailure, classify
@@ -182,6 +185,8 @@ def recipient(row):
     another worker deciding for the same person sees it.
     """
     with transaction.atomic():
+        if row.sign_up:
+            record_sign_up(row)
         subscriber = (
             Subscriber.objects.select_for_update().with_email(row.email).order_by("pk").first()
         )
@@ -207,6 +212,24 @@ def recipient(row):
             return None
         record(row, subscriber=subscriber)
     return subscriber
+
+
+def record_sign_up(row):
+    """Record the sign-up `row` brings, once: its details leave the row in
+    the same transaction."""
+    details = dict(row.sign_up)
+    economy_id = details.pop("economy", None)
+    economy = MemberEconomy.objects.filter(pk=economy_id).first() if economy_id else None
+    if economy is not None:
+        details["economy_other"] = ""
+    details["economy"] = economy
+    Subscriber.objects.sign_up(
+        email=row.email,
+        consent_version=details.pop("privacy_statement_version"),
+        consent_given_at=row.created_at,
+        **details,
+    )
+    record(row, sign_up={})
 
 
 def limit_reached(subscriber, row):

@@ -1,12 +1,14 @@
 """The queue of account emails ("confirm your address", "you are already
 subscribed") that the public subscription pages ask for.
 
-A request writes one row, whatever the address, and mails nothing; the send
-worker (`newsletters/mail/outbox.py`) decides at sending time what, if
-anything, the address gets. So neither the answer nor its timing tells
-whether an address is on the list. A row that has left the queue keeps no
-address: one that was mailed points to its subscriber instead, and one for
-an address nobody subscribed with keeps nothing that identifies anyone.
+A request writes one row, whatever the address, and neither reads nor
+writes the subscriber list: a sign-up's details wait in the row, and the
+send worker (`newsletters/mail/outbox.py`) records the sign-up and decides
+what, if anything, the address gets. So neither the answer nor its timing
+tells whether an address is on the list, or whether it was confirmed. A row
+that has left the queue keeps no address and no details: one that was
+mailed points to its subscriber instead, and one for an address nobody
+subscribed with keeps nothing that identifies anyone.
 """
 
 from django.db import models
@@ -33,9 +35,10 @@ class AccountEmailStatus(models.TextChoices):
 
 
 class AccountEmailQuerySet(models.QuerySet):
-    def queue(self, kind, email):
-        """Record that `email` asked for an account email of `kind`."""
-        return self.create(kind=kind, email=normalize_email(email))
+    def queue(self, kind, email, sign_up=None):
+        """Record that `email` asked for an account email of `kind`; a
+        sign-up brings what the form said (`SubscribeForm.sign_up_details`)."""
+        return self.create(kind=kind, email=normalize_email(email), sign_up=sign_up or {})
 
     def due(self, now):
         return self.filter(status=AccountEmailStatus.QUEUED).filter(
@@ -56,6 +59,12 @@ class AccountEmail(models.Model):
         max_length=254,
         blank=True,
         help_text=_("Kept only while the email waits to be sent."),
+    )
+    sign_up = models.JSONField(
+        _("sign-up details"),
+        default=dict,
+        blank=True,
+        help_text=_("What the sign-up form said, kept until the worker records the sign-up."),
     )
     subscriber = models.ForeignKey(
         "newsletters.Subscriber",

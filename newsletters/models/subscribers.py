@@ -71,7 +71,7 @@ class SubscriberQuerySet(models.QuerySet):
             counts[row["status"]] = row["n"]
         return counts
 
-    def sign_up(self, *, email, consent_version, **details):
+    def sign_up(self, *, email, consent_version, consent_given_at=None, **details):
         """Record a sign-up from the public form and say what it did.
 
         New, pending and unsubscribed addresses (re)start the double opt-in
@@ -81,11 +81,10 @@ class SubscriberQuerySet(models.QuerySet):
         loser of the race on the unique constraint re-reads the winner's row.
         """
         email = normalize_email(email)
-        now = timezone.now()
         fresh_consent = {
             **details,
             "status": SubscriberStatus.PENDING,
-            "consent_given_at": now,
+            "consent_given_at": consent_given_at or timezone.now(),
             "privacy_statement_version": consent_version,
             "consent_source": ConsentSource.FORM,
             "confirmed_at": None,

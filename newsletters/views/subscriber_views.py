@@ -16,7 +16,6 @@ import hashlib
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -89,13 +88,16 @@ def subscribe(request):
             email = form.cleaned_data["email"]
             if is_pair_rate_limited(request, email):
                 return too_many_attempts(request, "ip_email")
-            with transaction.atomic():
-                Subscriber.objects.sign_up(
-                    email=email,
-                    consent_version=settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION,
-                    **form.subscriber_details(),
-                )
-                AccountEmail.objects.queue(AccountEmailKind.SIGN_UP, email)
+            # The worker records the sign-up: reading the subscriber here
+            # would make the answer's timing tell who is on the list.
+            AccountEmail.objects.queue(
+                AccountEmailKind.SIGN_UP,
+                email,
+                sign_up={
+                    **form.sign_up_details(),
+                    "privacy_statement_version": settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION,
+                },
+            )
             return redirect("subscribers:thanks")
     else:
         form = SubscribeForm()

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from newsletters.mail.outbox import send_queued
-from newsletters.models import Subscriber, SubscriberStatus
+from newsletters.models import AccountEmail, Subscriber, SubscriberStatus
 from tests.smtp import body_text, smtp_server  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -105,9 +105,11 @@ def test_a_form_filled_in_at_once_comes_back_to_be_sent_again(page, server_url, 
     assert page.get_by_label("Email address").input_value() == "autofill@example.org"
     assert page.get_by_label("Name", exact=True).input_value() == "Quick Reader"
     assert page.get_by_label("I agree to receive the newsletter").is_checked()
-    assert not Subscriber.objects.exists()
+    assert not AccountEmail.objects.exists()
 
     page.get_by_role("button", name="Subscribe").click()
 
     page.wait_for_url("**/subscribe/thanks/")
+    assert AccountEmail.objects.get().sign_up["name"] == "Quick Reader"
+    send_queued(get_connection)
     assert Subscriber.objects.get().email == "autofill@example.org"

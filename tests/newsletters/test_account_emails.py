@@ -75,6 +75,7 @@ def test_the_worker_mails_what_each_address_asked_for_through_a_real_server(
     assert len(smtp_server.messages) == 2
     assert statuses() == ["sent", "sent", "skipped", "skipped"]
     assert not AccountEmail.objects.exclude(email="").exists()
+    assert not AccountEmail.objects.exclude(sign_up={}).exists()
     assert set(
         AccountEmail.objects.filter(status=AccountEmailStatus.SKIPPED).values_list(
             "subscriber", flat=True
@@ -385,4 +386,18 @@ def test_concurrent_workers_mail_one_address_once(make_subscriber, sink):
     assert run_workers(4, batch_size=1) == 1
 
     assert sink.handler.recipients() == ["popular@example.net"]
+    assert statuses() == ["held"] * 7 + ["sent"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_workers_record_repeated_sign_ups_as_one_subscriber(client, sink):
+    for _ in range(8):
+        client.post("/en/subscribe/", signup_form_data(email="Eager@Example.net"))
+    assert not Subscriber.objects.exists()
+
+    assert run_workers(4, batch_size=1) == 1
+
+    assert Subscriber.objects.get().email == "Eager@example.net"
+    assert sink.handler.recipients() == ["Eager@example.net"]
     assert statuses() == ["held"] * 7 + ["sent"]

@@ -22,7 +22,11 @@ two samples cannot be told apart:
 While the email was sent inside the request, both tests failed: on an idle
 machine the medians of the new-link form were 0.6 ms apart (1.6 against
 0.9 ms) and one request was guessed right 92 % of the time; the sign-up's
-were 0.4 ms apart, guessed right 69 % of the time.
+were 0.4 ms apart, guessed right 69 % of the time. While the sign-up was
+still recorded inside the request, a repeated sign-up for a pending address
+(which renews its consent) took 0.25 ms longer than one for a confirmed
+address (which changes nothing), guessed right 71 % of the time; now the
+request writes the queue row alone and the worker records the sign-up.
 """
 
 import gc
@@ -118,14 +122,21 @@ def test_new_link_takes_as_long_for_a_subscribed_address_as_for_an_unknown_one(
 
 
 @pytest.mark.django_db
-def test_sign_up_takes_as_long_for_a_subscribed_address_as_for_a_new_one(client, make_subscriber):
+@pytest.mark.parametrize("other", ["unknown", "pending"])
+def test_sign_up_takes_as_long_for_a_subscribed_address_as_for_any_other(
+    client, make_subscriber, other
+):
     make_subscriber(email="known@example.org", status=SubscriberStatus.CONFIRMED)
+    make_subscriber(email="pending@example.org", status=SubscriberStatus.PENDING)
+    # Each kind names one address throughout, as someone probing would, so
+    # both reach their rate-limit counter alike; no worker runs, so the
+    # unknown address stays unknown.
+    addresses = {"known": "known@example.org", other: f"{other}@example.org"}
 
     def send(kind, n):
-        email = "known@example.org" if kind == "known" else f"new{n}@example.org"
-        response = client.post("/en/subscribe/", signup_form_data(email=email))
+        response = client.post("/en/subscribe/", signup_form_data(email=addresses[kind]))
         assert response.status_code == 302
 
-    durations = time_requests(send, ["known", "new"])
+    durations = time_requests(send, ["known", other])
 
-    assert_indistinguishable(durations["known"], durations["new"])
+    assert_indistinguishable(durations["known"], durations[other])
