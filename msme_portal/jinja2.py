@@ -16,6 +16,9 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse, translate_url
 from django.utils import dateformat, timezone, translation
 from jinja2 import Environment
+from markupsafe import Markup, escape
+
+from msme_portal.document_symbols import link_document_symbols
 
 # Open Graph wants language_TERRITORY; the site's languages have no territory.
 OG_LOCALES = {"en": "en_GB", "fr": "fr_FR", "es": "es_ES"}
@@ -30,6 +33,17 @@ def date(value, format_string):
     if hasattr(value, "tzinfo") and timezone.is_aware(value):
         value = timezone.localtime(value)
     return dateformat.format(value, format_string)
+
+
+def document_links(value):
+    """Rich text with its WTO document symbols linked to their pages in the
+    active language (msme_portal/document_symbols.py). Only what is marked
+    safe keeps its markup, `{{ section.body|safe|document_links }}`: any
+    other value is escaped first, as it would have been without the filter."""
+    if not value:
+        return ""
+    linked = link_document_symbols(escape(value), translation.get_language())
+    return Markup(linked)  # noqa: S704  (escaped or safe already; links built escaped)
 
 
 def language_versions(request):
@@ -69,4 +83,5 @@ def environment(**options):
         DEFAULT_LANGUAGE=settings.LANGUAGE_CODE,
     )
     env.filters["date"] = date
+    env.filters["document_links"] = document_links
     return env
