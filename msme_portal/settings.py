@@ -295,6 +295,19 @@ NEWSLETTER_SIGNUP_RATE_LIMITS = {"ip": (20, 3600), "ip_email": (5, 3600)}
 NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get(
     "NEWSLETTER_UNSUBSCRIBE_MAILTO", parseaddr(DEFAULT_FROM_EMAIL)[1]
 )
+# The mailbox bounces come back to. Each issue email's envelope sender is
+# made from it per delivery ("bounces+d42-<token>@example.org",
+# newsletters/mail/return_paths.py), so the mail server must deliver
+# "bounces+anything@" to "bounces@" (Postfix: recipient_delimiter = +).
+# Empty: issues go out from DEFAULT_FROM_EMAIL and bounces are attributed by
+# the Message-ID of the message they return, when they include it.
+NEWSLETTER_BOUNCE_ADDRESS = os.environ.get("NEWSLETTER_BOUNCE_ADDRESS", "")
+# (bounces, days): this many soft bounces within this many days suppress an
+# address, as one hard bounce does.
+NEWSLETTER_SOFT_BOUNCE_LIMIT = (
+    int(os.environ.get("NEWSLETTER_SOFT_BOUNCE_LIMIT", "3")),
+    int(os.environ.get("NEWSLETTER_SOFT_BOUNCE_DAYS", "30")),
+)
 
 # Security. With debug off every protection is on; DJANGO_SECURE_SSL_REDIRECT=0
 # lets the production configuration be served over plain HTTP on loopback.
