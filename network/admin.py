@@ -1,5 +1,5 @@
 """Admin for the Group's register: member economies, network organizations,
-coordinators and chairs."""
+and the Group's officers with their terms."""
 
 from django.contrib import admin, messages
 from django.utils import timezone
@@ -11,15 +11,34 @@ from msme_portal.admin_helpers import HTTPS_URL_FIELDS
 from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
 
 
+class MembershipFilter(admin.SimpleListFilter):
+    title = _("membership")
+    parameter_name = "membership"
+
+    def lookups(self, request, model_admin):
+        return [("current", _("Members today")), ("former", _("Former members"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "current":
+            return queryset.current()
+        if self.value() == "former":
+            return queryset.former()
+        return queryset
+
+
 @admin.register(MemberEconomy)
 class MemberEconomyAdmin(TranslationAdmin):
-    list_display = ["name", "sort_name", "joined_on", "counts_as_display"]
-    list_filter = ["is_european_union", ("joined_on", admin.EmptyFieldListFilter)]
+    list_display = ["name", "sort_name", "joined_on", "left_on", "counts_as_display"]
+    list_filter = [
+        MembershipFilter,
+        "is_european_union",
+        ("joined_on", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["name", "sort_name"]
     ordering = ["sort_name"]
     date_hierarchy = "joined_on"
     fieldsets = [
-        (None, {"fields": ["name", "sort_name", "joined_on"]}),
+        (None, {"fields": ["name", "sort_name", "joined_on", "left_on"]}),
         (_("European Union"), {"fields": ["is_european_union", "eu_member_states"]}),
     ]
 
@@ -43,13 +62,19 @@ class OfficeFilter(admin.SimpleListFilter):
     parameter_name = "in_office"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("In office")), ("no", _("Former"))]
+        return [
+            ("yes", _("In office")),
+            ("no", _("Former")),
+            ("upcoming", _("Not yet in office")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
             return queryset.current()
         if self.value() == "no":
             return queryset.previous()
+        if self.value() == "upcoming":
+            return queryset.filter(term_start__gt=timezone.localdate())
         return queryset
 
 
@@ -65,7 +90,7 @@ class GroupOfficerAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("in office"), boolean=True)
     def in_office(self, obj):
-        return obj.term_end is None
+        return obj.is_in_office_on(timezone.localdate())
 
     @admin.action(description=_("End the term of the selected officers today"))
     def end_term_today(self, request, queryset):

@@ -1,13 +1,33 @@
 """The Group's register: member economies, the Trade4MSMEs Network, and the
 Group's coordinators and chairs. Knows nothing of newsletters."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Sum, When
+from django.db.models import Case, Q, Sum, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+LEFT_BEFORE_JOINING = _("An economy cannot leave the Group before the date it joined.")
 
 
 class MemberEconomyQuerySet(models.QuerySet):
+    def as_of(self, day):
+        """The members on `day`: joined on or before it (no date: from the
+        start), and not left on or before it. An issue lists the members of
+        its own date, so a later change of the register leaves it as it was."""
+        return self.filter(Q(joined_on=None) | Q(joined_on__lte=day)).filter(
+            Q(left_on=None) | Q(left_on__gt=day)
+        )
+
+    def current(self):
+        """The members today, as the register pages show them."""
+        return self.as_of(timezone.localdate())
+
+    def former(self):
+        """Economies that have left the Group, the latest to leave first."""
+        return self.filter(left_on__lte=timezone.localdate()).order_by("-left_on", "sort_name")
+
     def group_size(self):
         """WTO Members in the Group: the European Union counts as its member States."""
         total = self.aggregate(
@@ -44,6 +64,12 @@ class MemberEconomy(models.Model):
         null=True,
         blank=True,
         help_text=_("Leave empty for founding members or when the date is not known."),
+    )
+    left_on = models.DateField(
+        _("left the Group on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty while a member. Issues published before this date still list it."),
     )
     is_european_union = models.BooleanField(
         _("is the European Union"),
@@ -82,6 +108,13 @@ class MemberEconomy(models.Model):
                 name="only_one_european_union",
                 violation_error_message=_("Only one economy can be the European Union."),
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(left_on=None) | Q(joined_on=None) | Q(left_on__gte=models.F("joined_on"))
+                ),
+                name="economy_leaves_after_joining",
+                violation_error_message=LEFT_BEFORE_JOINING,
+            ),
         ]
 
     def __str__(self):
@@ -89,6 +122,12 @@ class MemberEconomy(models.Model):
 
     def get_absolute_url(self):
         return reverse("network:member_list") + f"#economy-{self.pk}"
+
+    def clean(self):
+        super().clean()
+        # Beside the field, rather than above the form as the constraint would.
+        if self.left_on and self.joined_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": LEFT_BEFORE_JOINING})
 
     @property
     def counts_as(self):
@@ -129,18 +168,27 @@ class NetworkOrganization(models.Model):
 class OfficerRole(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     CHAIR = "chair", _("Chair")
+    FRIEND_OF_THE_CHAIR = "friend_of_the_chair", _("Friend of the Chair")
 
 
 class OfficerQuerySet(models.QuerySet):
+    """A term runs from `term_start` to `term_end`, both days in office."""
+
+    def in_office_on(self, day):
+        return self.filter(Q(term_end=None) | Q(term_end__gte=day), term_start__lte=day)
+
+    def ended_before(self, day):
+        return self.filter(term_end__lt=day).order_by("-term_end")
+
     def current(self):
-        return self.filter(term_end=None)
+        return self.in_office_on(timezone.localdate())
 
     def previous(self):
-        return self.exclude(term_end=None).order_by("-term_end")
+        return self.ended_before(timezone.localdate())
 
 
 class GroupOfficer(models.Model):
-    """A coordinator or chair of the Group, with their term."""
+    """A coordinator, chair or friend of the chair of the Group, with their term."""
 
     name = models.CharField(
         _("name"), max_length=150, help_text=_('As printed, e.g. "H.E. Mr José Luis Cancela".')
@@ -152,9 +200,15 @@ class GroupOfficer(models.Model):
         on_delete=models.PROTECT,
         related_name="officers",
     )
-    term_start = models.DateField(_("term started"))
+    term_start = models.DateField(
+        _("term started"),
+        help_text=_("The first day in office. Issues published before it do not name the officer."),
+    )
     term_end = models.DateField(
-        _("term ended"), null=True, blank=True, help_text=_("Leave empty while in office.")
+        _("term ended"),
+        null=True,
+        blank=True,
+        help_text=_("The last day in office. Leave empty while in office."),
     )
 
     objects = OfficerQuerySet.as_manager()
@@ -173,3 +227,7 @@ class GroupOfficer(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_role_display()})"
+
+    def is_in_office_on(self, day):
+        """What OfficerQuerySet.in_office_on() says, for a row already loaded."""
+        return self.term_start <= day and (self.term_end is None or self.term_end >= day)

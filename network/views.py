@@ -11,8 +11,10 @@ from network.officers import officer_list
 
 @cache_public_page
 def member_list(request):
-    members = list(MemberEconomy.objects.all())
-    newest = list(MemberEconomy.objects.newest())
+    """The register as it stands today, with the economies that have left
+    in a short note below it."""
+    members = list(MemberEconomy.objects.current())
+    newest = list(MemberEconomy.objects.current().newest())
     newest_ids = {economy.pk for economy in newest}
     for economy in members:
         economy.is_newest = economy.pk in newest_ids
@@ -20,7 +22,10 @@ def member_list(request):
     context = {
         "members": members,
         "newest": newest,
-        "group_size": MemberEconomy.objects.group_size(),
+        # The same count as MemberEconomy.objects.current().group_size(), from
+        # the rows already loaded rather than one more query.
+        "group_size": sum(economy.counts_as for economy in members),
+        "former_members": list(MemberEconomy.objects.former()),
         "current_officers": officers.current,
         "previous_officers": officers.previous,
     }
