@@ -25,7 +25,7 @@ from msme_portal.thumbnails import (
 from network.models import MemberEconomy, NetworkOrganization
 from network.officers import OfficerList, officer_list
 from newsletters import editions
-from newsletters.models import Issue, Meeting, MeetingKind, Question, Section, SectionLink
+from newsletters.models import Issue, Meeting, Question, Section, SectionLink
 from newsletters.models.issues import Listing
 
 
@@ -250,13 +250,13 @@ def load_listings(issue, asked):
     reference = timezone.localdate(issue.published_at) if issue.published_at else None
     reference = reference or timezone.localdate()
     if {Listing.UPCOMING_MEETINGS, Listing.PAST_EVENTS} & asked:
-        # One query for both lists: upcoming() holds only meetings and
-        # past_events() only events, so the kind tells them apart.
-        meetings = dated(
-            Meeting.objects.upcoming(reference) | Meeting.objects.past_events(reference)
-        )
-        listings.upcoming_meetings = [m for m in meetings if m.meeting.kind == MeetingKind.MEETING]
-        listings.past_events = [m for m in meetings if m.meeting.kind == MeetingKind.EVENT]
+        # One query for both lists: meetings and events from the issue's
+        # date on, and the events of the half year before it, so the date
+        # tells them apart. Cancelled ones are neither to come nor held.
+        scheduled = Meeting.objects.scheduled()
+        meetings = dated(scheduled.upcoming(reference) | scheduled.past_events(reference))
+        listings.upcoming_meetings = [m for m in meetings if m.meeting.date >= reference]
+        listings.past_events = [m for m in meetings if m.meeting.date < reference]
     if Listing.NEW_GUIDES in asked:
         # Neither the page nor the email shows a guide's topic.
         listings.guide_rows = guide_table(

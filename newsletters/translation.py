@@ -40,4 +40,4 @@ class SectionLinkTranslation(TranslationOptions):
 
 @register(Meeting)
 class MeetingTranslation(TranslationOptions):
-    fields = ("title", "description")
+    fields = ("title", "description", "place")

@@ -8,6 +8,7 @@ are shown here read-only, with the way to their issue's page.
 
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -167,12 +168,53 @@ class MeetingYearFilter(admin.SimpleListFilter):
 
 @admin.register(Meeting)
 class MeetingAdmin(TranslationAdmin):
+    form = ModelErrorsForm
     formfield_overrides = HTTPS_URL_FIELDS
-    list_display = ["date", "title", "kind", "has_recording"]
-    list_filter = ["kind", MeetingYearFilter]
-    search_fields = ["title", "description"]
-    ordering = ["-date"]
+    list_display = ["start", "title", "kind", "status", "format", "has_recording"]
+    list_filter = ["kind", "status", MeetingYearFilter]
+    search_fields = ["title", "description", "place", "documents"]
+    ordering = ["-date", "-start_time"]
     date_hierarchy = "date"
+    readonly_fields = ["sequence"]
+    fieldsets = [
+        (None, {"fields": ["kind", "status", "title"]}),
+        (
+            _("When"),
+            {
+                "description": _(
+                    "In the meeting's time zone. Leave the times empty while they are not "
+                    "announced: calendars then show it as an all-day event."
+                ),
+                "fields": ["date", "start_time", "end_date", "end_time", "time_zone"],
+            },
+        ),
+        (
+            _("Where"),
+            {
+                "description": _(
+                    "In person, virtual or both, and the place; leave them empty until announced."
+                ),
+                "fields": ["format", "place"],
+            },
+        ),
+        (_("Details"), {"fields": ["description", "link", "documents", "recording_url"]}),
+        (
+            _("Calendars"),
+            {
+                "description": _(
+                    "Calendar apps replace their copy when this number goes up: it does "
+                    "when the day, time, place, title or status change."
+                ),
+                "fields": ["sequence"],
+            },
+        ),
+    ]
+
+    @admin.display(description=_("start"), ordering="date")
+    def start(self, obj):
+        if obj.starts_at is None:
+            return _("%(date)s (all day)") % {"date": date_format(obj.date)}
+        return f"{date_format(obj.date)} {obj.starts_at:%H:%M} ({obj.time_zone})"
 
     @admin.display(description=_("recording"), boolean=True, ordering="recording_url")
     def has_recording(self, obj):

@@ -37,7 +37,7 @@ def home(request):
     context = {
         "issue": issue,
         "cover": thumbnail(issue.cover_image, COVER_WIDTH) if issue else None,
-        "next_meeting": Meeting.objects.upcoming().first(),
+        "next_meeting": Meeting.objects.next_meeting(),
     }
     return render(request, "newsletters/home.html", context)
 

@@ -1,6 +1,6 @@
 """Issues, sections, interviews and meetings: rules, constraints, ordering."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -232,12 +232,107 @@ def test_upcoming_meetings_and_past_events():
         kind=MeetingKind.EVENT, date=date(2022, 6, 8), title="Network launch"
     )
     Meeting.objects.create(kind=MeetingKind.EVENT, date=date(2021, 6, 8), title="Old event")
-    Meeting.objects.create(kind=MeetingKind.EVENT, date=date(2022, 7, 20), title="Future event")
+    future_event = Meeting.objects.create(
+        kind=MeetingKind.EVENT, date=date(2022, 7, 20), title="Future event"
+    )
 
-    assert list(Meeting.objects.upcoming(today)) == [july, october]
+    # Upcoming holds meetings and events alike; past_events only events.
+    assert list(Meeting.objects.upcoming(today)) == [july, future_event, october]
     assert list(Meeting.objects.past_events(before=today)) == [launch]
-    assert list(Meeting.objects.all()[:2]) == [october, Meeting.objects.get(title="Future event")]
+    assert list(Meeting.objects.all()[:2]) == [october, future_event]
     assert str(july) == "15 July 2022: July"
+
+
+def test_meetings_of_one_day_come_all_day_first_then_by_time():
+    day = date(2030, 3, 4)
+    afternoon = Meeting.objects.create(date=day, start_time=time(15), title="Afternoon")
+    morning = Meeting.objects.create(date=day, start_time=time(9, 30), title="Morning")
+    all_day = Meeting.objects.create(date=day, title="All day")
+    assert list(Meeting.objects.upcoming(day)) == [all_day, morning, afternoon]
+    assert list(Meeting.objects.past(day + timedelta(days=1))) == [afternoon, morning, all_day]
+
+
+def test_the_next_meeting_skips_cancelled_ones_and_events():
+    today = timezone.localdate()
+    Meeting.objects.create(date=today + timedelta(days=1), title="Off", status="cancelled")
+    Meeting.objects.create(kind=MeetingKind.EVENT, date=today + timedelta(days=2), title="Event")
+    later = Meeting.objects.create(date=today + timedelta(days=3), title="Held")
+    assert Meeting.objects.next_meeting() == later
+
+
+def test_a_meeting_without_a_time_is_all_day_in_geneva():
+    meeting = Meeting.objects.create(date=date(2022, 7, 15), title="July")
+    assert meeting.is_all_day
+    assert meeting.time_zone == "Europe/Zurich"
+    assert meeting.starts_at is None
+
+
+def test_a_timed_meeting_starts_in_its_own_time_zone():
+    meeting = Meeting(
+        date=date(2030, 1, 10),
+        start_time=time(9),
+        end_time=time(11),
+        time_zone="America/New_York",
+        title="New York",
+    )
+    assert meeting.starts_at.utcoffset() == timedelta(hours=-5)
+    assert meeting.ends_at - meeting.starts_at == timedelta(hours=2)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"end_date": date(2030, 1, 9)}, "end_date", "must not be before the start"),
+        ({"start_time": time(11), "end_time": time(10)}, "end_time", "after the start"),
+        ({"end_time": time(10)}, "end_time", "Give the start time too"),
+        (
+            {"start_time": time(10), "end_date": date(2030, 1, 11)},
+            "end_time",
+            "the time it ends",
+        ),
+        ({"time_zone": "Europe/Genevaa"}, "time_zone", "not a known time zone"),
+        ({"documents": "INF/MSME/W/30\nAgenda"}, "documents", "“Agenda” is not a WTO"),
+    ],
+)
+def test_a_meeting_that_cannot_be_is_refused_with_a_message(fields, field, message):
+    meeting = Meeting(date=date(2030, 1, 10), title="Meeting", **fields)
+    with pytest.raises(ValidationError) as raised:
+        meeting.full_clean()
+    assert message in " ".join(raised.value.message_dict[field])
+
+
+def test_document_symbols_one_a_line():
+    meeting = Meeting(
+        date=date(2030, 1, 10),
+        title="Meeting",
+        documents="INF/MSME/W/30\n\n  WT/MIN(17)/58 \nINF/MSME/4/Rev.2\n",
+    )
+    meeting.full_clean()
+    assert meeting.document_symbols == ["INF/MSME/W/30", "WT/MIN(17)/58", "INF/MSME/4/Rev.2"]
+
+
+def test_the_database_refuses_an_end_before_the_start_day():
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Meeting.objects.create(date=date(2030, 1, 10), end_date=date(2030, 1, 9), title="Back")
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Meeting.objects.create(date=date(2030, 1, 10), end_time=time(10), title="No start")
+
+
+def test_the_sequence_goes_up_only_for_what_calendars_show():
+    meeting = Meeting.objects.create(date=date(2030, 1, 10), title="Meeting")
+    assert meeting.sequence == 0
+    meeting.description = "A new agenda."
+    meeting.recording_url = "https://example.org/recording"
+    meeting.save()
+    assert meeting.sequence == 0
+    meeting.start_time = time(10)
+    meeting.save()
+    meeting.title_fr = "Réunion"
+    meeting.save()
+    meeting.status = "cancelled"
+    meeting.save(update_fields=["status"])
+    meeting.refresh_from_db()
+    assert meeting.sequence == 3
 
 
 # The staff groups' data migration
