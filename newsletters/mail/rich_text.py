@@ -1,6 +1,8 @@
 """Rich text made fit for email: inline styles and absolute addresses for
 the HTML part, a plain-text version, and lines folded to what mail servers
-accept. Used by newsletters/mail/issue_email.py."""
+accept. Both parts link the WTO document symbols of the text, as the web
+page does, in the language active while the email is rendered. Used by
+newsletters/mail/issue_email.py."""
 
 import html
 import re
@@ -9,8 +11,10 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from msme_portal.document_symbols import link_document_symbols
 from newsletters.mail.styles import RICH_TEXT_STYLES
 
 # Mail servers reject lines longer than 998 characters (RFC 5322), and Django
@@ -87,13 +91,14 @@ class _EmailHTMLRewriter(HTMLParser):
             self.out.append(html.escape(data, quote=False))
 
 
-def email_html(fragment, base_url):
+def email_html(fragment, base_url, language=None):
     """Sanitized rich text made fit for a mail client: inline styles,
-    absolute links and image addresses, every image with a text alternative."""
+    absolute links and image addresses, every image with a text alternative,
+    document symbols linked in `language` (by default the active one)."""
     if not fragment:
         return ""
     rewriter = _EmailHTMLRewriter(base_url)
-    rewriter.feed(fragment)
+    rewriter.feed(link_document_symbols(fragment, language or translation.get_language()))
     rewriter.close()
     return mark_safe("".join(rewriter.out))  # noqa: S308  (built from escaped parts)
 
@@ -150,11 +155,13 @@ class _TextConverter(HTMLParser):
             self.out.append(re.sub(r"\s+", " ", data))
 
 
-def html_to_text(fragment, base_url):
+def html_to_text(fragment, base_url, language=None):
+    """Sanitized rich text as plain text, each link's address after its text;
+    document symbols are links too, in `language` (by default the active one)."""
     if not fragment:
         return ""
     converter = _TextConverter(base_url)
-    converter.feed(fragment)
+    converter.feed(link_document_symbols(fragment, language or translation.get_language()))
     converter.close()
     text = "".join(converter.out)
     text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
