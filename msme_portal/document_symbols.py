@@ -46,6 +46,7 @@ _SYMBOL = (
 _URL = r"(?i:(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)(?:(?!&nbsp;|&#160;|&#xa0;)[^\s<>\"'])+)"
 # Addresses are matched first, so the symbols inside them are never seen.
 _TEXT_TOKEN = re.compile(rf"(?P<url>{_URL})|(?P<symbol>{_SYMBOL})")
+_SYMBOL_ANYWHERE = re.compile(_SYMBOL)
 
 
 def document_url(symbol, language="en"):
@@ -65,6 +66,9 @@ def link_document_symbols(fragment, language="en"):
     if not fragment:
         return ""
     source = str(fragment)
+    # Most texts cite no document: they need no parsing.
+    if not any(_has_digit(match[0]) for match in _SYMBOL_ANYWHERE.finditer(source)):
+        return source
     runs = _TextRuns(source)
     runs.feed(source)
     runs.close()
@@ -81,9 +85,13 @@ def _link_text(text, language):
     return _TEXT_TOKEN.sub(lambda match: _link_symbol(match, language), text)
 
 
+def _has_digit(text):
+    return any(char.isdigit() for char in text)
+
+
 def _link_symbol(match, language):
     symbol = match["symbol"]
-    if not symbol or not any(char.isdigit() for char in symbol):
+    if not symbol or not _has_digit(symbol):
         return match[0]
     href = html.escape(document_url(symbol, language), quote=True)
     # The symbol is letters, digits and "/()." only: nothing to escape.
