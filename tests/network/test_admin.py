@@ -1,6 +1,6 @@
 """Admin for the register: lists, filters, search, the end-of-term action."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -137,3 +137,63 @@ def test_the_register_admin_is_closed_to_anonymous_visitors(client):
     response = client.get(reverse("admin:network_membereconomy_changelist"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_leaving_before_joining_is_a_form_error_beside_the_date(editor_client, register):
+    gambia = register["gambia"]  # joined on 1 June 2022
+    response = editor_client.post(
+        reverse("admin:network_membereconomy_change", args=[gambia.pk]),
+        {
+            "name_en": "The Gambia",
+            "sort_name_en": "Gambia, The",
+            "joined_on": "2022-06-01",
+            "left_on": "2022-05-31",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["left_on"] == [
+        "An economy cannot leave the Group before the date it joined."
+    ]
+    gambia.refresh_from_db()
+    assert gambia.left_on is None
+
+
+def test_an_editor_records_that_an_economy_left(editor_client, register):
+    gambia = register["gambia"]
+    response = editor_client.post(
+        reverse("admin:network_membereconomy_change", args=[gambia.pk]),
+        {
+            "name_en": "The Gambia",
+            "sort_name_en": "Gambia, The",
+            "joined_on": "2022-06-01",
+            "left_on": "2023-03-15",
+        },
+    )
+    assert response.status_code == 302
+    gambia.refresh_from_db()
+    assert gambia.left_on == date(2023, 3, 15)
+
+    url = reverse("admin:network_membereconomy_changelist")
+    listing = editor_client.get(url).content.decode()
+    assert '<td class="field-left_on nowrap">March 15, 2023</td>' in listing
+    assert results(editor_client.get(url, {"membership": "former"})) == [gambia]
+    assert results(editor_client.get(url, {"membership": "current"})) == [
+        register["eu"],
+        register["uruguay"],
+    ]
+
+
+def test_officers_not_yet_in_office_have_their_own_filter(editor_client, register):
+    today = timezone.localdate()
+    appointed = make_officer(
+        economy=register["gambia"],
+        role=OfficerRole.FRIEND_OF_THE_CHAIR,
+        term_start=today + timedelta(days=10),
+    )
+    serving = make_officer(economy=register["uruguay"], term_end=today + timedelta(days=10))
+    url = reverse("admin:network_groupofficer_changelist")
+    assert results(editor_client.get(url, {"in_office": "upcoming"})) == [appointed]
+    assert results(editor_client.get(url, {"in_office": "yes"})) == [serving]
+    listing = editor_client.get(url).content.decode()
+    assert "Friend of the Chair" in listing

@@ -1,9 +1,10 @@
 """The member economies and Network pages."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from network.models import OrganizationKind
 from tests.factories import make_economy, make_officer, make_organization
@@ -51,6 +52,37 @@ def test_coordinator_and_previous_chairs(client):
     assert officers.index("Later Chair") < officers.index("Earlier Chair")
 
 
+def test_the_register_is_todays_with_former_members_in_a_note(client):
+    today = timezone.localdate()
+    make_economy(name="Uruguay")
+    make_economy(name="Leaves next month", left_on=today + timedelta(days=30))
+    make_economy(name="Joins next month", joined_on=today + timedelta(days=30))
+    make_economy(name="Left in 2023", joined_on=date(2019, 4, 1), left_on=date(2023, 3, 15))
+    make_economy(name="Founder who left", left_on=date(2021, 6, 30))
+    html = client.get(reverse("network:member_list")).content.decode()
+    members = html.split('id="members-title"')[1].split("</section>")[0]
+    assert "Uruguay" in members and "Leaves next month" in members
+    assert "Joins next month" not in members and "Left in 2023" not in members
+    assert "The Group has 2 WTO Members." in html
+    former = html.split('id="former-title"')[1].split("</section>")[0]
+    assert 'Left in 2023 <span class="muted">(member from 1 April 2019 to 15 March 2023)' in former
+    assert 'Founder who left <span class="muted">(left 30 June 2021)' in former
+    assert former.index("Left in 2023") < former.index("Founder who left")
+
+
+def test_no_former_members_note_while_none_has_left(client):
+    make_economy(name="Uruguay", left_on=timezone.localdate() + timedelta(days=1))
+    html = client.get(reverse("network:member_list")).content.decode()
+    assert "Former members" not in html
+
+
+def test_a_chair_appointed_for_later_is_not_named_yet(client):
+    make_officer(name="Chair to come", role="chair", term_start=timezone.localdate() + timedelta(1))
+    make_officer(name="Serving coordinator")
+    html = client.get(reverse("network:member_list")).content.decode()
+    assert "Serving coordinator" in html and "Chair to come" not in html
+
+
 def test_organizations_are_grouped_by_kind_in_display_order(client):
     make_organization(name="World Bank", kind=OrganizationKind.DEVELOPMENT_BANK, display_order=2)
     make_organization(
@@ -72,6 +104,18 @@ def test_an_edit_is_visible_on_the_next_request(client):
     assert "New name" in client.get(reverse("network:member_list")).content.decode()
 
 
+def test_a_leaving_date_is_visible_on_the_next_request(client, settings):
+    settings.PAGE_CACHE_ENABLED = True
+    economy = make_economy(name="Leaving economy")
+    url = reverse("network:member_list")
+    assert "Former members" not in client.get(url).content.decode()
+    assert client.get(url).status_code == 200  # now served from the page cache
+    economy.left_on = date(2023, 3, 15)
+    economy.save(update_fields=["left_on"])
+    former = client.get(url).content.decode().split('id="former-title"')[1]
+    assert "Leaving economy" in former
+
+
 @pytest.mark.parametrize("url_name", ["network:member_list", "network:organization_list"])
 def test_query_budget_with_many_rows(
     client, empty_page_cache, django_assert_max_num_queries, url_name
@@ -82,6 +126,8 @@ def test_query_budget_with_many_rows(
     for n in range(5):
         make_officer(role="chair", term_start=date(2010 + n, 1, 1), term_end=date(2011 + n, 1, 1))
     make_officer()
+    for n in range(5):
+        make_economy(joined_on=date(2015, 1, 1), left_on=date(2019, 1, 1 + n))
     empty_page_cache()
     with django_assert_max_num_queries(5):
         assert client.get(reverse(url_name)).status_code == 200
