@@ -12,6 +12,7 @@ public pages are cached, so the cost is paid once per version of a page.
 import html
 import itertools
 import re
+from collections import Counter
 from html.parser import HTMLParser
 from urllib.parse import quote
 
@@ -107,7 +108,8 @@ class _TextRuns(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.line_starts = [0] + [match.end() for match in re.finditer("\n", source)]
         self.boundaries = []
-        self.unlinked_depth = 0
+        # How many of each unlinked element are open: "</a>" closes no <code>.
+        self.open_unlinked = Counter()
 
     def _mark(self, linkable):
         # The parser's position is the start of what it is handling now.
@@ -118,18 +120,18 @@ class _TextRuns(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self._mark(False)
         if tag in UNLINKED_ELEMENTS:
-            self.unlinked_depth += 1
+            self.open_unlinked[tag] += 1
 
     def handle_startendtag(self, tag, attrs):
         self._mark(False)
 
     def handle_endtag(self, tag):
         self._mark(False)
-        if tag in UNLINKED_ELEMENTS and self.unlinked_depth:
-            self.unlinked_depth -= 1
+        if self.open_unlinked[tag]:
+            self.open_unlinked[tag] -= 1
 
     def handle_data(self, data):
-        self._mark(not self.unlinked_depth)
+        self._mark(not self.open_unlinked.total())
 
     def handle_comment(self, data):
         self._mark(False)

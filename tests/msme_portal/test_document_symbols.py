@@ -132,6 +132,7 @@ UNCHANGED = {
     "in a domain's path": "<p>docs.wto.org/WT/L/1 and more</p>",
     "in a file's name": "<p>q:/WT/MIN17/58R1.pdf and WT/MIN17/58R1.pdf</p>",
     "in code": "<p>Type <code>WT/L/1130</code> there.</p>",
+    "in code, after a stray end of link": "<p><code>x</a> WT/L/1130</code></p>",
     "in preformatted text": "<pre>WT/L/1130\nG/L/1</pre>",
     "split by inline elements": "<p><strong>INF/MSME</strong>/4</p>",
     "in attributes only": (
