@@ -1,9 +1,10 @@
 """Root URL configuration.
 
 The public pages carry their language in the address (/en/, /fr/, /es/);
-the admin, the editor's views, the health check, robots.txt and the sitemap
-do not. Addresses from before the prefix keep working: see docs/architecture.md,
-"Languages in the address".
+the admin, the editor's views, the health check, robots.txt, the sitemap and
+the meetings' calendar at /meetings.ics (in English) do not. Addresses from
+before the prefix keep working: see docs/architecture.md, "Languages in the
+address".
 """
 
 from django.conf import settings
@@ -51,6 +52,9 @@ if settings.DEBUG:
 NOT_MOVED = "|".join([*(code for code, _name in settings.LANGUAGES), "unsubscribe"])
 urlpatterns += [
     path("", views.choose_language, name="choose_language"),
+    # Calendar clients subscribed to the programme keep its address and
+    # follow no language negotiation: it answers in place, in English.
+    path("", include("newsletters.calendar_urls")),
     # Every other one moves to its English address, except unsubscription:
     # mail clients POST one-click unsubscriptions (RFC 8058) to the address
     # in emails already sent and follow no redirect, so it answers in place.

@@ -19,7 +19,9 @@ class NewslettersConfig(AppConfig):
             Issue.featured_guides.through, Issue.featured_organizations.through
         )
         http_cache.add_validator(latest_publication)
-        sitemaps.add_static_pages("newsletters:home", "newsletters:issue_list")
+        sitemaps.add_static_pages(
+            "newsletters:home", "newsletters:issue_list", "newsletters:meeting_list"
+        )
         sitemaps.register("issues", IssueSitemap)
         thumbnails.delete_replaced_thumbnails_of(Issue, Section)
         # Each section's translation status (newsletters/editions.py).

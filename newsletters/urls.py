@@ -2,6 +2,7 @@ from django.urls import path
 
 from newsletters import feeds
 from newsletters.views import issue_views as views
+from newsletters.views import meeting_views
 from newsletters.views.search_views import search_view
 
 app_name = "newsletters"
@@ -10,6 +11,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("issues/", views.IssueListView.as_view(), name="issue_list"),
     path("issues/<slug:slug>/", views.IssueDetailView.as_view(), name="issue_detail"),
+    path("meetings/", meeting_views.meeting_list, name="meeting_list"),
+    path("meetings/<int:pk>.ics", meeting_views.meeting_calendar, name="meeting_ics"),
+    path("meetings.ics", meeting_views.programme_calendar, name="programme_ics"),
     path("search/", search_view, name="search"),
     path("feeds/issues/rss/", feeds.LatestIssuesFeed(), name="feed_rss"),
     path("feeds/issues/atom/", feeds.LatestIssuesAtomFeed(), name="feed_atom"),

@@ -1,6 +1,7 @@
 """Every public page: one <h1>, headings in order, landmarks, no inline code."""
 
 import re
+from datetime import date
 from html.parser import HTMLParser
 
 import pytest
@@ -62,6 +63,9 @@ def site():
     make_economy()
     make_officer()
     make_meeting()
+    make_meeting(
+        date=date(2021, 3, 4), documents="INF/MSME/W/30", recording_url="https://example.org/r"
+    )
     return issue
 
 
@@ -74,6 +78,7 @@ def public_urls(issue):
         reverse("network:organization_list"),
         reverse("guides:guide_list"),
         reverse("guides:guide_list") + "?audience=msmes",
+        reverse("newsletters:meeting_list"),
         reverse("newsletters:search"),
         reverse("newsletters:search") + "?q=section",
         reverse("newsletters:search") + "?q=nothing-matches",

@@ -1,0 +1,107 @@
+"""The public calendar: /meetings/ (upcoming meetings and events, then past
+ones by year with their recordings and documents), and its iCalendar files
+(newsletters/calendar_files.py): one meeting's and the whole programme's.
+
+The programme is also at /meetings.ics without a language, in English:
+calendar clients keep the address they were given and negotiate nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import dateformat, translation
+from django.utils.translation import gettext as _
+
+from msme_portal.document_symbols import document_url
+from msme_portal.page_cache import cache_public_page
+from newsletters import calendar_files
+from newsletters.models import Meeting
+
+
+@dataclass(frozen=True)
+class MeetingEntry:
+    """A meeting with its dates and times as the page prints them: in the
+    meeting's own time zone, which need not be the site's."""
+
+    meeting: Meeting
+    date_iso: str  # "2026-07-15", or "2026-07-15T10:00+02:00" with a time
+    date_label: str  # "15 July 2026"
+    last_day_label: str  # "17 July 2026" for a meeting over several days, else ""
+    start_label: str  # "10:00", empty for an all-day meeting
+    end_iso: str
+    end_label: str
+    zone_label: str  # "CEST, Europe/Zurich"
+    location: str
+    documents: list[tuple[str, str]]  # (symbol, its Documents Online address)
+    title_language: str  # "en" while the title is not translated, else ""
+    description_language: str
+
+
+def fallback_language(meeting, field, language):
+    """English when `field` shows its English text for want of a translation."""
+    if language == settings.LANGUAGE_CODE or getattr(meeting, f"{field}_{language}", ""):
+        return ""
+    return settings.LANGUAGE_CODE
+
+
+def entry(meeting, language):
+    starts_at, ends_at = meeting.starts_at, meeting.ends_at
+    last_day = meeting.last_day if meeting.last_day != meeting.date else None
+    return MeetingEntry(
+        meeting=meeting,
+        date_iso=starts_at.isoformat(timespec="minutes") if starts_at else meeting.date.isoformat(),
+        date_label=dateformat.format(meeting.date, "j F Y"),
+        last_day_label=dateformat.format(last_day, "j F Y") if last_day else "",
+        start_label=f"{starts_at:%H:%M}" if starts_at else "",
+        end_iso=ends_at.isoformat(timespec="minutes") if ends_at else "",
+        end_label=f"{ends_at:%H:%M}" if ends_at else "",
+        zone_label=f"{starts_at:%Z}, {meeting.time_zone}" if starts_at else "",
+        location=meeting.location_text(),
+        documents=[(symbol, document_url(symbol, language)) for symbol in meeting.document_symbols],
+        title_language=fallback_language(meeting, "title", language),
+        description_language=fallback_language(meeting, "description", language),
+    )
+
+
+def by_year(entries):
+    """[(year, entries)], in the order the entries come."""
+    years = []
+    for item in entries:
+        year = item.meeting.date.year
+        if not years or years[-1][0] != year:
+            years.append((year, []))
+        years[-1][1].append(item)
+    return years
+
+
+@cache_public_page
+def meeting_list(request):
+    language = translation.get_language()
+    upcoming = [entry(meeting, language) for meeting in Meeting.objects.upcoming()]
+    past = [entry(meeting, language) for meeting in Meeting.objects.past()]
+    context = {"upcoming": upcoming, "past_years": by_year(past)}
+    return render(request, "newsletters/meetings.html", context)
+
+
+def calendar_response(meetings, name):
+    return HttpResponse(
+        calendar_files.calendar_bytes(meetings, name), content_type=calendar_files.CONTENT_TYPE
+    )
+
+
+@cache_public_page
+def meeting_calendar(request, pk):
+    """One meeting's .ics, behind its "Add to calendar" link."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    return calendar_response([meeting], meeting.title)
+
+
+@cache_public_page
+def programme_calendar(request, language=None):
+    """Every meeting and event, soonest last, for calendar subscriptions;
+    in `language` when the address has none."""
+    with translation.override(language or translation.get_language()):
+        meetings = Meeting.objects.order_by("date", "start_time", "pk")
+        return calendar_response(meetings, _("WTO MSME Group meetings"))
