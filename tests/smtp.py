@@ -34,8 +34,9 @@ def free_port():
 class MailHandler:
     """Accepts mail and keeps each message's recipients and content.
 
-    Addresses in `refuse` get a 550; with `drop_at` set, the server hangs up
-    once, when that message's DATA arrives."""
+    Addresses in `refuse` get a 550, those in `defer` a 451; with `drop_at`
+    set, the server hangs up once, when that message's DATA arrives.
+    `senders` keeps each message's envelope sender (its return path)."""
 
     def __init__(self, keep_content=True):
         self.lock = threading.Lock()
@@ -43,12 +44,16 @@ class MailHandler:
         self.received = []  # (recipients, raw bytes or None when not kept)
         self.count = 0
         self.refuse = set()
+        self.defer = set()
+        self.senders = []
         self.drop_at = None
         self.dropped = False
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return f"550 5.1.1 <{address}>: Recipient address rejected: no such user"
+        if address in self.defer:
+            return f"451 4.2.1 <{address}>: Mailbox temporarily unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -59,6 +64,7 @@ class MailHandler:
                 server.transport.close()
                 return "421 closing"
             self.count += 1
+            self.senders.append(envelope.mail_from)
             self.received.append(
                 (list(envelope.rcpt_tos), envelope.content if self.keep_content else None)
             )

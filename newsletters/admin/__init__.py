@@ -1,5 +1,5 @@
 """Admin for the newsletter: issues and their content, changes waiting for
-approval, meetings, subscribers and sends."""
+approval, meetings, subscribers, sends, and the suppression list."""
 
 from . import (  # noqa: F401  (registers the model admins)
     issue_admin,
@@ -7,4 +7,5 @@ from . import (  # noqa: F401  (registers the model admins)
     section_admin,
     send_admin,
     subscriber_admin,
+    suppression_admin,
 )

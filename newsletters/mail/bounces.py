@@ -68,6 +68,8 @@ class Report:
     original_return_path: str = ""
     # Where the report was addressed: a return path names its delivery.
     addressed_to: list[str] = field(default_factory=list)
+    # For a complaint: whom the message it is about was sent to.
+    complained_about: list[str] = field(default_factory=list)
     subject: str = ""
 
     @property
@@ -93,7 +95,12 @@ def read(raw):
     if message.get_content_type() == "multipart/report" and report_type == "delivery-status":
         return Report(Kind.BOUNCE, failed=dsn_failures(message), **common)
     if message.get_content_type() == "multipart/report" and report_type == "feedback-report":
-        return Report(Kind.COMPLAINT, detail=feedback_type(message), **common)
+        return Report(
+            Kind.COMPLAINT,
+            detail=feedback_type(message),
+            complained_about=complaint_recipients(message),
+            **common,
+        )
     # Before the auto-reply test: some servers' bounces (Exim's) are marked
     # Auto-Submitted too.
     failed = heuristic_failures(message)
@@ -147,6 +154,19 @@ def feedback_type(message):
     return "abuse"
 
 
+def complaint_recipients(message):
+    """Original-Rcpt-To of the feedback report, and the original's To."""
+    addresses = []
+    for part in message.walk():
+        if part.get_content_type() == "message/feedback-report":
+            for block in part.get_payload():
+                addresses += [a for _n, a in getaddresses(block.get_all("Original-Rcpt-To", []))]
+        if part.get_content_type() == "message/rfc822":
+            for original in part.get_payload():
+                addresses += [a for _n, a in getaddresses(original.get_all("To", []))]
+    return [address for address in addresses if address]
+
+
 def original_headers(message):
     """Message-ID and Return-Path of the returned original, if included."""
     for part in message.walk():
@@ -182,7 +202,10 @@ def is_auto_reply(message):
 def heuristic_failures(message):
     """Failures flufl.bounce finds in a non-standard bounce. It tells
     permanent from temporary but gives no status code or diagnostic."""
-    temporary, permanent = all_failures(message)
+    try:
+        temporary, permanent = all_failures(message)
+    except Exception:  # Its detectors fail on some shapes: then it found nothing.
+        return []
     return [
         FailedRecipient(decode(address), Severity.HARD, "", "") for address in sorted(permanent)
     ] + [

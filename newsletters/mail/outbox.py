@@ -6,10 +6,10 @@ The send worker (`manage.py send_deliveries`) calls `send_queued` once per
 turn of its loop. For each row it claims, it first records a sign-up the
 row brings (`Subscriber.objects.sign_up`, with the consent given when the
 form was sent), then decides what the address gets, from the subscriber's
-status at that moment: a confirmation link when
-they wait for confirmation, "you are already subscribed" when confirmed,
-nothing for an address nobody subscribed with or that unsubscribed. Then it
-clears the address from the row.
+status at that moment: a confirmation link when they wait for confirmation,
+"you are already subscribed" when confirmed, nothing for an address nobody
+subscribed with, that unsubscribed or that is suppressed
+(newsletters/models/suppressions.py). Then it clears the address from the row.
 
 Rows are claimed like issue deliveries (`newsletters/mail/worker.py`): with
 `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers take
@@ -42,6 +42,7 @@ from django.utils.translation import ngettext
 from network.models import MemberEconomy
 from newsletters.models import AccountEmail, AccountEmailStatus, Subscriber, SubscriberStatus
 
+from . import bounce_handling
 from .smtp import PermanentFailure, classify
 from .subscriber_emails import (
     already_subscribed_message,
@@ -193,6 +194,12 @@ def recipient(row):
         if subscriber is None or subscriber.status == SubscriberStatus.UNSUBSCRIBED:
             finish(row, AccountEmailStatus.SKIPPED)
             return None
+        # Signing up again does not lift a suppression: staff do.
+        suppressed = bounce_handling.suppression_reasons([subscriber.email])
+        if suppressed:
+            record(row, subscriber=subscriber)
+            finish(row, AccountEmailStatus.SKIPPED, next(iter(suppressed.values())))
+            return None
         reached = limit_reached(subscriber, row)
         if reached is not None:
             limit, window = reached
@@ -271,6 +278,7 @@ def send_one(mail_connection, row):
         else:
             retry_later(row, str(failure))
         logger.info("Account email %s not sent: %s", row.pk, failure)
+        bounce_handling.record_refusal(subscriber.email, error)
         return 0
     except ValueError as error:
         # The message cannot be built for this address: retrying would fail again.

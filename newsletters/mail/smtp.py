@@ -105,9 +105,11 @@ def open_backend(smtp):
         raise ServerUnavailable(describe(error)) from error
 
 
-def transmit(smtp, email, subscriber, language=None):
+def transmit(smtp, email, subscriber, language=None, return_path=None):
     """Mail the IssueEmail `email` in `language` (by default the subscriber's)
-    to `subscriber` over the open backend `smtp`."""
+    to `subscriber` over the open backend `smtp`, with `return_path` as the
+    envelope sender if given (bounces go there; Django's other backends have
+    no envelope)."""
     if not isinstance(smtp, SMTPBackend):
         smtp.send_messages([email.message_for(subscriber, connection=smtp, language=language)])
         return
@@ -121,7 +123,8 @@ def transmit(smtp, email, subscriber, language=None):
             sanitize_address(subscriber.email, encoding),
             message.message().as_bytes(linesep="\r\n"),
         )
-    deliver(smtp.connection, *envelope)
+    sender, recipient, message_bytes = envelope
+    deliver(smtp.connection, return_path or sender, recipient, message_bytes)
 
 
 def close_backend(smtp):

@@ -22,7 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsletters.mail import outbox
+from newsletters.mail.bounce_handling import record_refusal, skip_suppressed
 from newsletters.mail.issue_email import IssueEmail, message_id
+from newsletters.mail.return_paths import return_path
 from newsletters.mail.send_queue import due, finish_sends, seconds_until_due, sendable
 from newsletters.mail.smtp import (
     PermanentFailure,
@@ -316,6 +318,7 @@ class Worker:
         """Send `deliveries` over one SMTP connection. If the mail server
         stops answering, the rest of the batch goes back to the queue."""
         unavailable = None
+        deliveries = skip_suppressed(deliveries, self.mark_skipped, self.on_progress)
         smtp = self.connection_factory()
         try:
             for delivery in deliveries:
@@ -357,7 +360,7 @@ class Worker:
         try:
             reused = not open_backend(smtp)
             try:
-                transmit(smtp, email, subscriber, language)
+                transmit(smtp, email, subscriber, language, return_path(delivery.pk))
             except ServerUnavailable:
                 close_backend(smtp)
                 if not reused:
@@ -366,7 +369,7 @@ class Worker:
                 # closed by the server since: only a new one failing means the
                 # server is down.
                 open_backend(smtp)
-                transmit(smtp, email, subscriber, language)
+                transmit(smtp, email, subscriber, language, return_path(delivery.pk))
         except ServerUnavailable:
             close_backend(smtp)
             raise
@@ -382,6 +385,7 @@ class Worker:
             else:
                 self.retry_later(delivery, str(failure))
             logger.info("Delivery %s not sent: %s", delivery.pk, failure)
+            record_refusal(subscriber.email, error, delivery)
             return True
         except ValueError as error:
             # The message cannot be built for this address (a line break in

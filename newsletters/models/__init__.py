@@ -18,6 +18,13 @@ from .subscribers import (
     SubscriberLanguage,
     SubscriberStatus,
 )
+from .suppressions import (
+    ReturnedMail,
+    ReturnedMailKind,
+    ReturnedMailSource,
+    Suppression,
+    SuppressionReason,
+)
 
 __all__ = [
     "AccountEmail",
@@ -33,10 +40,15 @@ __all__ = [
     "PendingChange",
     "PendingChangeStatus",
     "Question",
+    "ReturnedMail",
+    "ReturnedMailKind",
+    "ReturnedMailSource",
     "Section",
     "SectionKind",
     "SectionLink",
     "Subscriber",
     "SubscriberLanguage",
     "SubscriberStatus",
+    "Suppression",
+    "SuppressionReason",
 ]
