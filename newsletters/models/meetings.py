@@ -224,8 +224,12 @@ class Meeting(models.Model):
             )
         if self.start_time and self.end_date and self.end_date != self.date and not self.end_time:
             raise ValidationError({"end_time": _("Give the time it ends on the end date.")})
-        if self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"end_time": _("The end must come after the start.")})
+        # Start and end share the time zone, so their local times compare:
+        # and an unknown zone is the time zone field's own error.
+        if self.date and self.start_time and self.end_time:
+            start = datetime.combine(self.date, self.start_time)
+            if datetime.combine(self.last_day, self.end_time) <= start:
+                raise ValidationError({"end_time": _("The end must come after the start.")})
 
     def calendar_fields_changed(self):
         # Each language's own column: `title` reads the active language's

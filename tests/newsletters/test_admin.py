@@ -538,6 +538,89 @@ def test_a_meeting_without_a_date_is_a_form_error(editor_client):
     assert not Meeting.objects.exists()
 
 
+def meeting_form(**changes):
+    data = {
+        "kind": "meeting",
+        "status": "scheduled",
+        "title_en": "Group meeting",
+        "date": "2030-07-10",
+        "start_time": "10:00",
+        "end_date": "",
+        "end_time": "12:00",
+        "time_zone": "Europe/Zurich",
+        "format": "in_person",
+        "place_en": "WTO, Geneva",
+        "description_en": "",
+        "link": "",
+        "documents": "INF/MSME/W/30",
+        "recording_url": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_editor_adds_a_meeting_with_its_time_place_and_documents(editor_client):
+    response = editor_client.post(reverse("admin:newsletters_meeting_add"), meeting_form())
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    assert meeting.starts_at.isoformat() == "2030-07-10T10:00:00+02:00"
+    assert meeting.place == "WTO, Geneva"
+    assert meeting.document_symbols == ["INF/MSME/W/30"]
+    assert meeting.sequence == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"end_date": "2030-07-09"}, "end_date", "The end date must not be before the start."),
+        ({"end_time": "09:00"}, "end_time", "The end must come after the start."),
+        ({"start_time": ""}, "end_time", "Give the start time too"),
+        (
+            {"documents": "INF/MSME/W/30\nSee the agenda"},
+            "documents",
+            "“See the agenda” is not a WTO document symbol.",
+        ),
+        ({"time_zone": "Geneva"}, "time_zone", "“Geneva” is not a known time zone"),
+    ],
+)
+def test_a_meeting_that_cannot_be_is_a_form_error(editor_client, changes, field, message):
+    response = editor_client.post(reverse("admin:newsletters_meeting_add"), meeting_form(**changes))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert message in " ".join(errors[field])
+    # Shown on the page beside its field, not only in the form's data.
+    assert message in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_an_edit_of_the_time_raises_the_meetings_revision(editor_client):
+    editor_client.post(reverse("admin:newsletters_meeting_add"), meeting_form())
+    meeting = Meeting.objects.get()
+    response = editor_client.post(
+        reverse("admin:newsletters_meeting_change", args=[meeting.pk]),
+        meeting_form(start_time="14:00", end_time="16:00"),
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1
+    # Saving it unchanged leaves the revision alone.
+    editor_client.post(
+        reverse("admin:newsletters_meeting_change", args=[meeting.pk]),
+        meeting_form(start_time="14:00", end_time="16:00"),
+    )
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1
+
+
+def test_the_meeting_list_shows_start_kind_and_status(editor_client):
+    Meeting.objects.create(date="2030-07-10", start_time="10:00", title="Timed", status="cancelled")
+    Meeting.objects.create(kind="event", date="2022-07-15", title="All day")
+    html = editor_client.get(reverse("admin:newsletters_meeting_changelist")).content.decode()
+    assert "July 10, 2030 10:00 (Europe/Zurich)" in html
+    assert "July 15, 2022 (all day)" in html
+    assert "Cancelled" in html and "Event" in html
+
+
 def test_the_meeting_list_filters_by_kind(editor_client):
     Meeting.objects.create(kind="meeting", date="2022-07-15", title="July meeting")
     Meeting.objects.create(kind="event", date="2022-06-08", title="Network launch")
