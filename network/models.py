@@ -1,5 +1,6 @@
 """The Group's register: member economies, the Trade4MSMEs Network, and the
-Group's coordinators and chairs. Knows nothing of newsletters."""
+Group's officers, each with the dates that say who was there on a given day.
+Knows nothing of newsletters."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,10 +15,10 @@ LEFT_BEFORE_JOINING = _("An economy cannot leave the Group before the date it jo
 class MemberEconomyQuerySet(models.QuerySet):
     def as_of(self, day):
         """The members on `day`: joined on or before it (no date: from the
-        start), and not left on or before it. An issue lists the members of
-        its own date, so a later change of the register leaves it as it was."""
-        return self.filter(Q(joined_on=None) | Q(joined_on__lte=day)).filter(
-            Q(left_on=None) | Q(left_on__gt=day)
+        start), and not left on or before it. Whoever joins later leaves the
+        members of an earlier day as they were."""
+        return self.filter(
+            Q(joined_on=None) | Q(joined_on__lte=day), Q(left_on=None) | Q(left_on__gt=day)
         )
 
     def current(self):
