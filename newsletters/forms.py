@@ -80,9 +80,11 @@ def make_started_token(seconds_ago=0):
 
 
 def economy_choices():
+    """Today's members: an economy that left the Group is "other" now."""
+    members = MemberEconomy.objects.current().values_list("pk", "name")
     return [
         ("", _("Choose an economy (optional)")),
-        *((str(pk), name) for pk, name in MemberEconomy.objects.values_list("pk", "name")),
+        *((str(pk), name) for pk, name in members),
         (OTHER_ECONOMY, _("Other (not listed)")),
     ]
 

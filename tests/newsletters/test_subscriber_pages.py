@@ -738,6 +738,22 @@ def test_economy_is_chosen_from_the_members_or_named(client, send_queued_emails)
 
 
 @pytest.mark.django_db
+def test_the_form_offers_todays_members_only(client):
+    MemberEconomy.objects.create(name="Chile", sort_name="Chile")
+    MemberEconomy.objects.create(
+        name="Ruritania", sort_name="Ruritania", joined_on="2019-01-01", left_on="2023-03-15"
+    )
+
+    offered = [
+        label
+        for _value, label in client.get(SUBSCRIBE_URL).context["form"].fields["economy"].choices
+    ]
+
+    assert "Chile" in offered
+    assert "Ruritania" not in offered
+
+
+@pytest.mark.django_db
 def test_forged_csrf_is_refused_without_email(send_queued_emails):
     browser = Client(enforce_csrf_checks=True)
 
