@@ -11,7 +11,7 @@ come from and who translated them.
 import csv
 import re
 import tomllib
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 DEMO_DIR = Path(__file__).parent
@@ -155,6 +155,7 @@ def read_sections():
 # converted, an empty cell being None: (convert, what the text must be).
 TEXT = None
 DATE = (date.fromisoformat, "a date (YYYY-MM-DD)")
+TIME = (time.fromisoformat, "a time (HH:MM)")
 NUMBER = (int, "a whole number")
 
 
@@ -241,8 +242,21 @@ def read_guides():
 
 
 def read_meetings():
-    """Group meetings and events: kind, date, title (in English, French and
-    Spanish), recording_url."""
+    """Group meetings and events: kind, date, start_time, end_date, end_time
+    (empty while not announced), time_zone, format, title and place (in
+    English, French and Spanish), documents (symbols separated by spaces),
+    recording_url."""
     return _read_register(
-        "meetings.csv", kind=TEXT, date=DATE, **_translated("title"), recording_url=TEXT
+        "meetings.csv",
+        kind=TEXT,
+        date=DATE,
+        start_time=TIME,
+        end_date=DATE,
+        end_time=TIME,
+        time_zone=TEXT,
+        format=TEXT,
+        **_translated("title"),
+        **_translated("place"),
+        documents=TEXT,
+        recording_url=TEXT,
     )

@@ -24,6 +24,7 @@ from msme_portal.richtext import RichTextField, sanitize_html
 from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
 from newsletters.editions import record_translations, translated_fields
 from newsletters.models import Issue, Meeting, Question, Section, SectionLink
+from newsletters.models.meetings import DEFAULT_TIME_ZONE
 
 from . import content
 from .content import LANGUAGES, DemoDataError
@@ -258,10 +259,18 @@ class DemoLoader:
             return
         for line, row in enumerate(rows, 2):
             meeting = Meeting(
+                kind=row["kind"],
                 date=row["date"],
+                start_time=row["start_time"],
+                end_date=row["end_date"],
+                end_time=row["end_time"],
+                time_zone=row["time_zone"] or DEFAULT_TIME_ZONE,
+                format=row["format"],
                 title_en=row["title"],
                 **_translations(row, "title"),
-                kind=row["kind"],
+                place_en=row["place"],
+                **_translations(row, "place"),
+                documents="\n".join(row["documents"].split()),
                 recording_url=row["recording_url"],
             )
             _save(meeting, f"registers/meetings.csv, line {line}")

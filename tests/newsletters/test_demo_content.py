@@ -447,6 +447,31 @@ def test_meetings_and_events(issue):
         ),
     ]
     assert all(m.title_fr and m.title_es for m in Meeting.objects.all())
+    # The issue gives no time or place: all-day, Geneva time, not announced.
+    assert all(m.is_all_day and m.time_zone == "Europe/Zurich" for m in Meeting.objects.all())
+    assert not any(m.format or m.place or m.documents for m in Meeting.objects.all())
+
+
+def box_html(page, anchor):
+    start = page.index(f'id="{anchor}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_issue_page_boxes_list_the_meetings_and_events_as_printed(issue, client):
+    page = client.get(issue.get_absolute_url()).content.decode()
+    upcoming = box_html(page, "upcoming-meetings")
+    assert re.findall(r'<time class="date" datetime="([^"]+)">([^<]+)</time>', upcoming) == [
+        ("2022-07-15", "15 July 2022"),
+        ("2022-10-12", "12 October 2022"),
+        ("2022-12-08", "8 December 2022"),
+    ]
+    past = box_html(page, "past-events")
+    assert re.findall(r'<time class="date" datetime="([^"]+)">', past) == [
+        "2022-06-08",
+        "2022-06-27",
+    ]
+    assert "Launch of the Trade4MSMEs Network" in past
+    assert 'href="https://www.youtube.com/watch?v=fRfjUmzgeTo"' in past
 
 
 def test_network_organizations_in_printed_order(issue):

@@ -64,12 +64,32 @@ def test_rewrapping_an_html_file_changes_nothing_loaded(issue_files):
 def test_rows_added_to_a_register_file_are_loaded(registers):
     with (registers / "meetings.csv").open("a", encoding="utf-8") as file:
         file.write(
-            "meeting,2023-02-14,MSME Group meeting,Réunion du Groupe MPME,"
-            "Reunión del Grupo MIPYME,\n"
+            "meeting,2023-02-14,10:00,,12:00,Europe/Zurich,hybrid,MSME Group meeting,"
+            "Réunion du Groupe MPME,Reunión del Grupo MIPYME,WTO,OMC,OMC,"
+            "INF/MSME/W/30 INF/MSME/W/31,\n"
         )
     call_command("load_demo", verbosity=0)
     assert Meeting.objects.count() == 6
-    assert Meeting.objects.filter(date="2023-02-14", title_fr="Réunion du Groupe MPME").exists()
+    meeting = Meeting.objects.get(date="2023-02-14", title_fr="Réunion du Groupe MPME")
+    assert meeting.starts_at.isoformat() == "2023-02-14T10:00:00+01:00"
+    assert (meeting.format, meeting.place_en, meeting.place_fr) == ("hybrid", "WTO", "OMC")
+    assert meeting.document_symbols == ["INF/MSME/W/30", "INF/MSME/W/31"]
+
+
+def test_a_meeting_row_the_model_refuses_names_its_line(registers):
+    with (registers / "meetings.csv").open("a", encoding="utf-8") as file:
+        file.write("meeting,2023-02-14,10:00,,09:00,Europe/Zurich,,MSME Group meeting,,,,,,,\n")
+    with pytest.raises(CommandError, match=r"meetings\.csv, line 7: The end must come after"):
+        call_command("load_demo", verbosity=0)
+    assert_nothing_loaded()
+
+
+def test_a_bad_meeting_time_names_its_file_and_line(registers):
+    with (registers / "meetings.csv").open("a", encoding="utf-8") as file:
+        file.write("meeting,2023-02-14,25:00,,,Europe/Zurich,,MSME Group meeting,,,,,,,\n")
+    with pytest.raises(CommandError, match="line 7: start_time '25:00' is not a time"):
+        call_command("load_demo", verbosity=0)
+    assert_nothing_loaded()
 
 
 def test_a_bad_date_names_its_file_and_line_and_loads_nothing(registers):

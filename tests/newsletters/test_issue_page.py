@@ -12,9 +12,11 @@ from django.utils import timezone
 from newsletters.issue_page import build_page
 from newsletters.models import Issue
 from newsletters.models.issues import Listing
+from newsletters.models.meetings import MeetingStatus
 from tests.factories import (
     make_box,
     make_draft_issue,
+    make_event,
     make_guide,
     make_issue,
     make_link,
@@ -45,6 +47,23 @@ def test_upcoming_meetings_are_counted_from_the_issue_date():
     upcoming = [dated.meeting for dated in build_page(issue).listings.upcoming_meetings]
     assert after in upcoming
     assert before not in upcoming
+
+
+def test_the_boxes_split_by_date_with_events_to_come_and_without_cancelled_ones():
+    published = timezone.make_aware(datetime(2022, 7, 1, 9))
+    issue = make_issue(published_at=published)
+    make_section(issue, listing=Listing.UPCOMING_MEETINGS)
+    make_section(issue, listing=Listing.PAST_EVENTS)
+    meeting = make_meeting(date=date(2022, 7, 15))
+    event_to_come = make_event(date=date(2022, 9, 1))
+    held_event = make_event(date=date(2022, 6, 8))
+    make_meeting(date=date(2022, 6, 20))  # a past meeting is no past event
+    make_meeting(date=date(2022, 7, 20), status=MeetingStatus.CANCELLED)
+    make_event(date=date(2022, 6, 9), status=MeetingStatus.CANCELLED)
+    make_event(date=date(2021, 11, 30))  # more than half a year before
+    listings = build_page(issue).listings
+    assert [dated.meeting for dated in listings.upcoming_meetings] == [meeting, event_to_come]
+    assert [dated.meeting for dated in listings.past_events] == [held_event]
 
 
 def test_issue_page_for_a_draft_preview():
