@@ -72,8 +72,21 @@ def build_site():
         make_economy(name=f"Economy {n}", joined_on=None if n < 4 else f"2022-0{n}-01")
     make_officer()
     make_officer(role="chair", term_start="2018-01-01", term_end="2019-12-31")
-    make_meeting(title="Group meeting")
-    make_event(title="Launch of the Network", link="https://example.org/launch")
+    make_meeting(
+        title="Group meeting",
+        start_time="10:00",
+        end_time="12:00",
+        format="hybrid",
+        place="WTO, Geneva",
+        documents="INF/MSME/W/30",
+    )
+    make_meeting(title="Called off", status="cancelled")
+    make_event(
+        title="Launch of the Network",
+        link="https://example.org/launch",
+        recording_url="https://example.org/recording",
+        documents="INF/MSME/W/29",
+    )
     return issue
 
 
@@ -97,7 +110,7 @@ def test_main_pages_have_no_serious_accessibility_violations(page, server_url, w
     issue = build_site()
     page.set_viewport_size({"width": width, "height": 900})
     slug = issue.slug
-    paths = ["/en/members/", "/en/guides/"]
+    paths = ["/en/members/", "/en/guides/", "/en/meetings/", "/fr/meetings/"]
     for language in ["en", "fr", "es"]:
         paths += [f"/{language}/", f"/{language}/issues/{slug}/", f"/{language}/subscribe/"]
     for path in paths:

@@ -27,6 +27,13 @@ def section_html(html, heading_id):
     return html[start : end if end != -1 else len(html)]
 
 
+def meeting_html(html, meeting):
+    """The page's item for `meeting`, up to the next one."""
+    start = html.rindex("<li", 0, html.index(f'id="meeting-{meeting.pk}"'))
+    end = html.find('<li class="meeting', start + 1)
+    return html[start : end if end != -1 else len(html)]
+
+
 def titles(html):
     found = re.findall(r'class="meeting__title">(?:<span lang="en">)?([^<]+)', html)
     return [title.strip() for title in found]
@@ -95,8 +102,7 @@ def test_a_past_meeting_shows_its_recording_and_documents(client, calendar):
 def test_an_upcoming_meeting_shows_its_time_zone_place_and_calendar_link(client, calendar):
     with time_machine.travel(NOW, tick=False):
         html = client.get(reverse("newsletters:meeting_list")).content.decode()
-    panel = html[html.index(f'id="meeting-{calendar["later"].pk}"') :]
-    panel = panel[: panel.index("</li>\n</li>") if "</li>\n</li>" in panel else 3000]
+    panel = meeting_html(html, calendar["later"])
     assert '<time datetime="2030-06-27T10:00+02:00">27 June 2030, 10:00</time>' in panel
     assert '–<time datetime="2030-06-27T12:00+02:00">12:00</time>' in panel
     assert "(CEST, Europe/Zurich)" in panel
@@ -117,8 +123,7 @@ def test_an_all_day_meeting_has_a_date_without_a_time(client, calendar):
 def test_a_cancelled_meeting_is_marked_and_offers_no_calendar_file(client, calendar):
     with time_machine.travel(NOW, tick=False):
         html = client.get(reverse("newsletters:meeting_list")).content.decode()
-    start = html.index(f'id="meeting-{calendar["cancelled"].pk}"')
-    item = html[html.rindex("<li", 0, start) : html.index("</ul>\n</li>", start)]
+    item = meeting_html(html, calendar["cancelled"])
     assert "meeting--cancelled" in item
     assert '<span class="meeting__status">Cancelled</span>' in item
     ics = reverse("newsletters:meeting_ics", kwargs={"pk": calendar["cancelled"].pk})
