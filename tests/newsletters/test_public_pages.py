@@ -279,6 +279,16 @@ def test_home_shows_latest_issue_contents_subscribe_and_next_meeting(client):
     assert 'href="/en/subscribe/"' in html
 
 
+def test_home_announces_the_next_meeting_that_still_takes_place(client):
+    today = timezone.localdate()
+    make_meeting(title="Called off", date=today + timedelta(days=2), status="cancelled")
+    make_meeting(title="Held meeting", date=today + timedelta(days=9))
+    html = client.get("/en/").content.decode()
+    assert "Held meeting" in html
+    assert "Called off" not in html
+    assert 'href="/en/meetings/"' in html
+
+
 def test_home_without_issues(client):
     response = client.get("/en/")
     assert response.status_code == 200
