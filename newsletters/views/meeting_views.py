@@ -100,7 +100,7 @@ def meeting_calendar(request, pk):
 
 @cache_public_page
 def programme_calendar(request, language=None):
-    """Every meeting and event, soonest last, for calendar subscriptions;
+    """Every meeting and event, oldest first, for calendar subscriptions;
     in `language` when the address has none."""
     with translation.override(language or translation.get_language()):
         meetings = Meeting.objects.order_by("date", "start_time", "pk")
