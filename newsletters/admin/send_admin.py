@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from msme_portal.admin_helpers import ReadOnlyAdmin
+from newsletters.admin.delivery_log import delivery_log_response
 from newsletters.admin.send_helpers import (
     MAX_TEST_ADDRESSES,
     FailedDeliveryInline,
@@ -142,8 +143,13 @@ class IssueSendAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("deliveries"))
     def deliveries_link(self, obj):
+        export_url = reverse("admin:newsletters_issuesend_delivery_log", args=[obj.pk])
         return format_html(
-            '<a href="{}">{}</a>', self.deliveries_url(obj), _("All deliveries of this send")
+            '<a href="{}">{}</a> · <a href="{}" download>{}</a>',
+            self.deliveries_url(obj),
+            _("All deliveries of this send"),
+            export_url,
+            _("Download the delivery log (CSV)"),
         )
 
     @staticmethod
@@ -177,6 +183,11 @@ class IssueSendAdmin(ReadOnlyAdmin):
                 view(self.confirm_view),
                 name="newsletters_send_confirm",
             ),
+            path(
+                "<int:send_id>/deliveries.csv",
+                view(self.delivery_log_view),
+                name="newsletters_issuesend_delivery_log",
+            ),
             *super().get_urls(),
         ]
 
@@ -197,6 +208,13 @@ class IssueSendAdmin(ReadOnlyAdmin):
             "can_test": request.user.has_perm("newsletters.change_issue"),
             **extra,
         }
+
+    def delivery_log_view(self, request, send_id):
+        if not (
+            self.has_view_permission(request) and request.user.has_perm("newsletters.view_delivery")
+        ):
+            raise PermissionDenied
+        return delivery_log_response(get_object_or_404(IssueSend, pk=send_id))
 
     def choose_view(self, request):
         """Published issues, newest first, each with its number of sends."""

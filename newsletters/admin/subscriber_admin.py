@@ -8,7 +8,6 @@ anything about the people.
 
 import csv
 import io
-import re
 
 from django import forms
 from django.conf import settings
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from msme_portal.admin_helpers import ReadOnlyAdmin
+from msme_portal.csv_files import csv_stream, restore_cell
 from network.models import MemberEconomy
 from newsletters.forms import SubscriberImportForm, validate_deliverable_address
 from newsletters.mail.subscriber_emails import send_confirmation, send_safely
@@ -54,51 +54,14 @@ EXPORT_COLUMNS = [
     ("unsubscribed_at", "unsubscribed_at"),
     ("created_at", "created_at"),
 ]
-# CSV injection. A spreadsheet runs a cell that starts with = + - or @ (after
-# spaces or quotes, for some) as a formula, and one opening the file with
-# another separator than ours splits our cells at it: where ";" separates,
-# "Org;=1+1" is two cells, "Org" and the formula "=1+1". So an apostrophe,
-# which makes a cell text, goes at the start of the cell and after each of
-# , ; tab | and line break wherever a formula character follows (spaces and
-# quotes between), and at the start of a cell that opens with a tab or a
-# carriage return. Apostrophes already there count as the optional quotes, so
-# one is added before them too, and `restore_cell()` can undo exactly what
-# `spreadsheet_safe()` did. https://owasp.org/www-community/attacks/CSV_Injection
-_AT_A_FORMULA = "(?=[ \"']*[=+\\-@])"
-_AT_A_CONTROL = "(?=[ \"']*[\t\r])"
-_CELL_STARTS = "(?:^|(?<=[,;\t|\r\n]))"
-FORMULA_START = re.compile(f"{_CELL_STARTS}{_AT_A_FORMULA}|^{_AT_A_CONTROL}")
-DEFUSING_APOSTROPHE = re.compile(f"{_CELL_STARTS}'{_AT_A_FORMULA}|^'{_AT_A_CONTROL}")
-
-
-def spreadsheet_safe(value):
-    """The cell as text that no spreadsheet runs as a formula, whatever
-    separator it splits the file at."""
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return FORMULA_START.sub("'", str(value))
-
-
-def restore_cell(text):
-    """A cell of an exported file as it was before `spreadsheet_safe()`."""
-    return DEFUSING_APOSTROPHE.sub("", text)
-
-
-class _Echo:
-    """A file-like object that hands back what is written, for csv.writer."""
-
-    def write(self, value):
-        return value
 
 
 def csv_rows(queryset):
-    writer = csv.writer(_Echo())
-    yield writer.writerow([header for header, _path in EXPORT_COLUMNS])
     paths = [field for _header, field in EXPORT_COLUMNS]
-    for row in queryset.values_list(*paths).iterator(chunk_size=2000):
-        yield writer.writerow([spreadsheet_safe(value) for value in row])
+    return csv_stream(
+        [header for header, _path in EXPORT_COLUMNS],
+        queryset.values_list(*paths).iterator(chunk_size=2000),
+    )
 
 
 class ImportReport:
