@@ -612,6 +612,27 @@ def test_an_edit_of_the_time_raises_the_meetings_revision(editor_client):
     assert meeting.sequence == 1
 
 
+def test_saving_a_meeting_from_before_the_calendar_keeps_its_revision(editor_client):
+    # As the migration left it: no translations of the place (NULL).
+    meeting = Meeting.objects.create(date="2022-07-15", title="July meeting")
+    Meeting.objects.filter(pk=meeting.pk).update(place_fr=None, place_es=None, title_es=None)
+    form = meeting_form(
+        title_en="July meeting",
+        date="2022-07-15",
+        start_time="",
+        end_time="",
+        format="",
+        place_en="",
+        documents="",
+    )
+    response = editor_client.post(
+        reverse("admin:newsletters_meeting_change", args=[meeting.pk]), form
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.sequence == 0
+
+
 def test_the_meeting_list_shows_start_kind_and_status(editor_client):
     Meeting.objects.create(date="2030-07-10", start_time="10:00", title="Timed", status="cancelled")
     Meeting.objects.create(kind="event", date="2022-07-15", title="All day")
