@@ -7,7 +7,8 @@ turn of its loop. For each row it claims, it first records a sign-up the
 row brings (`Subscriber.objects.sign_up`, with the consent given when the
 form was sent), then decides what the address gets, from the subscriber's
 status at that moment: a confirmation link when they wait for confirmation,
-"you are already subscribed" when confirmed, nothing for an address nobody
+"you are already subscribed" when confirmed (or, for a row queued by the
+confirmation itself, a welcome), nothing for an address nobody
 subscribed with, that unsubscribed or that is suppressed
 (newsletters/models/suppressions.py). Then it clears the address from the row.
 
@@ -20,7 +21,8 @@ token, so rows a killed worker held are taken over by the next worker at
 once, as its deliveries are (newsletters/mail/worker_locks.py).
 
 An address receives at most one account email per 5 minutes and 5 per day
-(`PER_ADDRESS_LIMITS`), however many requests name it and from wherever:
+(`PER_ADDRESS_LIMITS`; the welcome, queued once by the confirmation itself,
+is not held back), however many requests name it and from wherever:
 later requests are answered as usual and recorded as held, since the link in
 the email already sent still works. The subscriber's row is locked while
 this is decided, so two workers cannot both decide to mail the same person.
@@ -40,7 +42,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from network.models import MemberEconomy
-from newsletters.models import AccountEmail, AccountEmailStatus, Subscriber, SubscriberStatus
+from newsletters.models import (
+    AccountEmail,
+    AccountEmailKind,
+    AccountEmailStatus,
+    Subscriber,
+    SubscriberStatus,
+)
 
 from . import bounce_handling
 from .smtp import PermanentFailure, classify
@@ -48,6 +56,7 @@ from .subscriber_emails import (
     already_subscribed_message,
     confirmation_message,
     record_confirmation_sent,
+    welcome_message,
 )
 
 logger = logging.getLogger(__name__)
@@ -194,13 +203,17 @@ def recipient(row):
         if subscriber is None or subscriber.status == SubscriberStatus.UNSUBSCRIBED:
             finish(row, AccountEmailStatus.SKIPPED)
             return None
+        if row.kind == AccountEmailKind.WELCOME and subscriber.status != SubscriberStatus.CONFIRMED:
+            finish(row, AccountEmailStatus.SKIPPED)
+            return None
         # Signing up again does not lift a suppression: staff do.
         suppressed = bounce_handling.suppression_reasons([subscriber.email])
         if suppressed:
             record(row, subscriber=subscriber)
             finish(row, AccountEmailStatus.SKIPPED, next(iter(suppressed.values())))
             return None
-        reached = limit_reached(subscriber, row)
+        # A welcome follows its confirmation within minutes, once per person.
+        reached = None if row.kind == AccountEmailKind.WELCOME else limit_reached(subscriber, row)
         if reached is not None:
             limit, window = reached
             now = timezone.now()
@@ -261,11 +274,12 @@ def send_one(mail_connection, row):
         return 0
     is_confirmation = subscriber.status == SubscriberStatus.PENDING
     try:
-        message = (
-            confirmation_message(subscriber)
-            if is_confirmation
-            else already_subscribed_message(subscriber)
-        )
+        if row.kind == AccountEmailKind.WELCOME:
+            message = welcome_message(subscriber)
+        elif is_confirmation:
+            message = confirmation_message(subscriber)
+        else:
+            message = already_subscribed_message(subscriber)
         mail_connection.open()
         mail_connection.send_messages([message])
     except (smtplib.SMTPException, OSError) as error:

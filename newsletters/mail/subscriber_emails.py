@@ -1,4 +1,5 @@
-"""The sign-up emails: "confirm your address" and "you are already subscribed".
+"""The subscription emails: "confirm your address", "you are already
+subscribed", and the welcome once confirmed.
 
 Each goes out as plain text with an HTML alternative, in the subscriber's
 language, with their personal unsubscribe and preferences links (made in that
@@ -17,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from newsletters.models import Subscriber
+from newsletters.models import Issue, Subscriber
 
 from . import links
 
@@ -66,6 +67,22 @@ def already_subscribed_message(subscriber):
             subscriber,
             gettext("You are already subscribed to the WTO MSME Group newsletter"),
             "newsletters/email/subscribers/already_subscribed",
+        )
+
+
+def welcome_message(subscriber):
+    """Sent once the address is confirmed: the latest issue in the
+    subscriber's language, and how to change preferences or leave."""
+    latest = Issue.objects.published().order_by("-published_at", "-pk").first()
+    with translation.override(subscriber.language):
+        return personal_message(
+            subscriber,
+            gettext("Welcome to the WTO MSME Group newsletter"),
+            "newsletters/email/subscribers/welcome",
+            {
+                "latest_issue": latest,
+                "latest_issue_url": links.absolute_url(latest.get_absolute_url()) if latest else "",
+            },
         )
 
 

@@ -23,6 +23,7 @@ class AccountEmailKind(models.TextChoices):
 
     SIGN_UP = "sign_up", _("Sign-up form")
     NEW_LINK = "new_link", _("New confirmation link")
+    WELCOME = "welcome", _("Welcome, once confirmed")
 
 
 class AccountEmailStatus(models.TextChoices):

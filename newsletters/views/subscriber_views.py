@@ -141,7 +141,8 @@ def confirm(request, token):
     if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
         return link_problem(request, "unsubscribed", status=410)
     if request.method == "POST":
-        subscriber.confirm(settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION)
+        if subscriber.confirm(settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION):
+            AccountEmail.objects.queue(AccountEmailKind.WELCOME, subscriber.email)
         return render(request, TEMPLATES + "confirmed.html", {"subscriber": subscriber})
     if subscriber.status == SubscriberStatus.CONFIRMED:
         return render(request, TEMPLATES + "confirmed.html", {"subscriber": subscriber})
