@@ -57,9 +57,16 @@ def test_sitemap_lists_published_issues_and_pages(client, issues):
     locations = [url.findtext(f"{SITEMAP}loc") for url in root.findall(f"{SITEMAP}url")]
     paths = {urlsplit(location).path for location in locations}
     assert {issue.get_absolute_url() for issue in issues} <= paths
-    assert {"/en/", "/en/issues/", "/en/members/", "/en/network/", "/en/guides/"} <= paths
+    assert {
+        "/en/",
+        "/en/issues/",
+        "/en/meetings/",
+        "/en/members/",
+        "/en/network/",
+        "/en/guides/",
+    } <= paths
     # Each page in English, French and Spanish.
-    assert len(paths) == 3 * 7
+    assert len(paths) == 3 * 8
     assert {"/fr/", "/es/issues/"} <= paths
     lastmods = [url.findtext(f"{SITEMAP}lastmod") for url in root.findall(f"{SITEMAP}url")]
     assert any(lastmods)
@@ -110,9 +117,9 @@ def test_sitemap_links_come_from_site_url_not_the_host_header(client, issues, se
     response = client.get(reverse("sitemap"), HTTP_HOST="localhost", secure=False)
     assert response.status_code == 200
     links = absolute_links(response.content)
-    # Seven pages in three languages, each with four alternates (the three
+    # Eight pages in three languages, each with four alternates (the three
     # languages and x-default).
-    assert len(links) == 7 * 3 * (1 + 4)
+    assert len(links) == 8 * 3 * (1 + 4)
     assert all(link.startswith(SITE_URL + "/") for link in links), links
     assert SITE_URL + issues[1].get_absolute_url() in links
 
