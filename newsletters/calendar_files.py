@@ -5,7 +5,8 @@ Texts are in the active language. Every address is absolute under SITE_URL,
 never the request's Host header. A meeting's UID never changes, and its
 SEQUENCE goes up when its time, place, title or status change
 (newsletters/models/meetings.py), so clients replace their copy; a cancelled
-meeting stays in the files as STATUS:CANCELLED, which removes it from them.
+meeting stays in the files as STATUS:CANCELLED, so that calendars which have
+it mark it cancelled or drop it.
 """
 
 from datetime import UTC, timedelta
