@@ -278,10 +278,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Newsletter sign-up. Bump the version whenever the privacy statement shown on
-# the form (newsletters/jinja2/newsletters/subscribers/privacy_statement.html) changes: each
-# subscriber records the version they agreed to.
-NEWSLETTER_PRIVACY_STATEMENT_VERSION = "2026-11"
+# Newsletter sign-up. The privacy statement and the consent sentence are
+# kept version by version in the database (newsletters/models/consent.py):
+# staff add a version in the admin, and each subscriber points at the words
+# they were shown.
 # A sign-up form sent back faster than this (seconds) is shown again, filled
 # in, to be sent once more: robots rarely do, browser autofill users can.
 NEWSLETTER_SIGNUP_MIN_SECONDS = 3

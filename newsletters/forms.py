@@ -1,6 +1,7 @@
 """Forms of the newsletter: the public sign-up, a new confirmation link, and
 the staff import of subscribers."""
 
+import re
 import time
 import unicodedata
 from datetime import timedelta
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network.models import MemberEconomy
 
-from .models import SubscriberLanguage
+from .models import ConsentWording, SubscriberLanguage
 
 OTHER_ECONOMY = "other"
 STARTED_SALT = "newsletters.forms.subscribe.started"
@@ -113,15 +114,27 @@ class SubscribeForm(forms.Form):
     # A field people never see (hidden by static/css/forms.css) and robots fill.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     started = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The version of the words shown, which the consent records.
+    consent_wording = forms.ModelChoiceField(
+        queryset=ConsentWording.objects.all(), widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        page_language = (get_language() or "en")[:2]
+        self.wording = ConsentWording.objects.in_force(page_language)
         if not self.is_bound:
             self.initial["started"] = make_started_token()
-            language = (get_language() or "en")[:2]
-            if language in SubscriberLanguage.values:
-                self.initial["language"] = language
+            self.initial["consent_wording"] = self.wording.pk if self.wording else None
+            if page_language in SubscriberLanguage.values:
+                self.initial["language"] = page_language
+        elif re.fullmatch(r"[0-9]{1,18}", str(self.data.get("consent_wording", ""))):
+            # Sent back: the words shown then, if they still exist.
+            shown = ConsentWording.objects.filter(pk=int(self.data["consent_wording"])).first()
+            self.wording = shown or self.wording
+        if self.wording:
+            self.fields["consent"].label = self.wording.agreement
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["organization"].widget.attrs["autocomplete"] = "organization"
@@ -139,12 +152,15 @@ class SubscribeForm(forms.Form):
         request itself reads nothing from the database (account_emails.py)."""
         data = self.cleaned_data
         chose_economy = data["economy"] not in ("", OTHER_ECONOMY)
+        wording = data.get("consent_wording") or self.wording
         return {
             "name": data["name"],
             "organization": data["organization"],
             "economy": int(data["economy"]) if chose_economy else None,
             "economy_other": data["economy_other"],
             "language": data["language"],
+            "consent_wording": wording.pk if wording else None,
+            "privacy_statement_version": wording.version if wording else "",
         }
 
     def is_from_robot(self):

@@ -8,6 +8,7 @@ anything about the people.
 
 import csv
 import io
+from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -27,10 +28,12 @@ from django.utils.translation import ngettext
 from msme_portal.admin_helpers import ReadOnlyAdmin
 from msme_portal.csv_files import csv_stream, restore_cell
 from network.models import MemberEconomy
+from newsletters.admin.subscriber_data import subscriber_data_view
 from newsletters.forms import SubscriberImportForm, validate_deliverable_address
 from newsletters.mail.subscriber_emails import send_confirmation, send_safely
 from newsletters.models import (
     ConsentSource,
+    ConsentWording,
     ErasureRecord,
     Subscriber,
     SubscriberLanguage,
@@ -150,6 +153,7 @@ class SubscriberAdminForm(forms.ModelForm):
 HISTORY_FIELDS = [
     "consent_given_at",
     "privacy_statement_version",
+    "consent_wording",
     "consent_source",
     "confirmation_sent_at",
     "confirmed_at",
@@ -163,6 +167,7 @@ HISTORY_FIELDS = [
 class SubscriberAdmin(admin.ModelAdmin):
     form = SubscriberAdminForm
     change_list_template = "admin/newsletters/subscriber/change_list.html"
+    change_form_template = "admin/newsletters/subscriber/change_form.html"
     list_display = [
         "email",
         "name",
@@ -300,6 +305,11 @@ class SubscriberAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="{}_{}_import".format(*info),
             ),
+            path(
+                "<int:pk>/data.json",
+                self.admin_site.admin_view(partial(subscriber_data_view, self)),
+                name="{}_{}_data".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -370,7 +380,7 @@ class SubscriberAdmin(admin.ModelAdmin):
             "title": _("Import subscribers"),
             "form": form,
             "report": report,
-            "privacy_statement_version": settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION,
+            "wording": ConsentWording.objects.in_force(settings.LANGUAGE_CODE),
         }
         return TemplateResponse(request, "admin/newsletters/subscriber/import.html", context)
 

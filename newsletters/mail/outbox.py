@@ -46,6 +46,7 @@ from newsletters.models import (
     AccountEmail,
     AccountEmailKind,
     AccountEmailStatus,
+    ConsentWording,
     Subscriber,
     SubscriberStatus,
 )
@@ -243,6 +244,8 @@ def record_sign_up(row):
     if economy is not None:
         details["economy_other"] = ""
     details["economy"] = economy
+    wording_id = details.pop("consent_wording", None)
+    details["consent_wording"] = ConsentWording.objects.filter(pk=wording_id).first()
     Subscriber.objects.sign_up(
         email=row.email,
         consent_version=details.pop("privacy_statement_version"),

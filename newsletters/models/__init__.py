@@ -1,4 +1,5 @@
 from .account_emails import AccountEmail, AccountEmailKind, AccountEmailStatus
+from .consent import ConsentWording
 from .deliveries import Delivery, DeliveryStatus, IssueSend, SendWorker  # noqa: F401
 from .former_addresses import FormerIssueSlug
 from .issues import (
@@ -31,6 +32,7 @@ __all__ = [
     "AccountEmailKind",
     "AccountEmailStatus",
     "ConsentSource",
+    "ConsentWording",
     "ErasureRecord",
     "FormerIssueSlug",
     "Issue",

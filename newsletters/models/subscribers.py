@@ -150,6 +150,15 @@ class Subscriber(models.Model):
         blank=True,
         help_text=_("The version of the privacy statement the person agreed to."),
     )
+    consent_wording = models.ForeignKey(
+        "newsletters.ConsentWording",
+        verbose_name=_("words agreed to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The privacy statement and consent sentence the person was shown."),
+    )
     consent_source = models.CharField(
         _("consent given through"),
         max_length=10,
@@ -208,10 +217,10 @@ class Subscriber(models.Model):
     def economy_display(self):
         return str(self.economy) if self.economy_id else self.economy_other
 
-    def confirm(self, consent_version=""):
+    def confirm(self, wording=None):
         """Confirm the address; confirming twice is harmless. Returns whether
-        anything changed. Imported people without recorded consent give it
-        here, by following the link under the privacy statement."""
+        anything changed. People added by staff without recorded consent give
+        it here, to the `wording` (a ConsentWording) the page showed them."""
         if self.status != SubscriberStatus.PENDING:
             return False
         now = timezone.now()
@@ -219,7 +228,8 @@ class Subscriber(models.Model):
         self.confirmed_at = now
         if self.consent_given_at is None:
             self.consent_given_at = now
-            self.privacy_statement_version = consent_version
+            self.consent_wording = wording
+            self.privacy_statement_version = wording.version if wording else ""
         self.save()
         return True
 

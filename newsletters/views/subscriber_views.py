@@ -31,6 +31,7 @@ from newsletters.mail import links
 from newsletters.models import (
     AccountEmail,
     AccountEmailKind,
+    ConsentWording,
     Subscriber,
     SubscriberLanguage,
     SubscriberStatus,
@@ -91,12 +92,7 @@ def subscribe(request):
             # The worker records the sign-up: reading the subscriber here
             # would make the answer's timing tell who is on the list.
             AccountEmail.objects.queue(
-                AccountEmailKind.SIGN_UP,
-                email,
-                sign_up={
-                    **form.sign_up_details(),
-                    "privacy_statement_version": settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION,
-                },
+                AccountEmailKind.SIGN_UP, email, sign_up=form.sign_up_details()
             )
             return redirect("subscribers:thanks")
     else:
@@ -111,7 +107,7 @@ def subscribe_page(request, form, notice=""):
         {
             "form": form,
             "notice": notice,
-            "privacy_statement_version": settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION,
+            "wording": form.wording,
         },
     )
 
@@ -140,13 +136,16 @@ def confirm(request, token):
         return link_problem(request, "invalid", status=400)
     if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
         return link_problem(request, "unsubscribed", status=410)
+    # People added by staff consent here, to the words this page shows.
+    wording = ConsentWording.objects.in_force(translation.get_language())
     if request.method == "POST":
-        if subscriber.confirm(settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION):
+        if subscriber.confirm(wording):
             AccountEmail.objects.queue(AccountEmailKind.WELCOME, subscriber.email)
         return render(request, TEMPLATES + "confirmed.html", {"subscriber": subscriber})
     if subscriber.status == SubscriberStatus.CONFIRMED:
         return render(request, TEMPLATES + "confirmed.html", {"subscriber": subscriber})
-    return render(request, TEMPLATES + "confirm.html", {"subscriber": subscriber})
+    context = {"subscriber": subscriber, "wording": wording}
+    return render(request, TEMPLATES + "confirm.html", context)
 
 
 def link_problem(request, reason, status):

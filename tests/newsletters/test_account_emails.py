@@ -100,7 +100,7 @@ def test_the_email_is_chosen_when_it_is_sent(make_subscriber, send_queued_emails
     unsubscribed_meanwhile = make_subscriber(email="changed-mind@example.org")
     queue("quick@example.org", AccountEmailKind.SIGN_UP)
     queue("changed-mind@example.org", AccountEmailKind.SIGN_UP)
-    confirmed_meanwhile.confirm("test")
+    confirmed_meanwhile.confirm()
     unsubscribed_meanwhile.unsubscribe()
 
     assert send_queued_emails() == 1

@@ -27,6 +27,7 @@ from newsletters.models import (
     AccountEmail,
     AccountEmailStatus,
     ConsentSource,
+    ConsentWording,
     Subscriber,
     SubscriberStatus,
 )
@@ -91,9 +92,10 @@ def test_sign_up_confirm_and_unsubscribe_through_a_real_mail_server(client, smtp
     assert subscriber.status == SubscriberStatus.PENDING
     assert subscriber.language == "en"
     assert subscriber.consent_given_at is not None
-    assert subscriber.privacy_statement_version == (
-        django_settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION
+    assert subscriber.consent_wording == ConsentWording.objects.get(
+        version="2026-11", language="en"
     )
+    assert subscriber.privacy_statement_version == "2026-11"
     assert subscriber.consent_source == ConsentSource.FORM
     assert subscriber.confirmation_sent_at is not None
 
@@ -410,9 +412,7 @@ def test_unsubscribed_person_can_sign_up_again_with_double_opt_in(
     assert subscriber.status == SubscriberStatus.PENDING
     assert subscriber.consent_given_at > old_consent
     assert subscriber.consent_given_at == AccountEmail.objects.get().created_at
-    assert subscriber.privacy_statement_version == (
-        django_settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION
-    )
+    assert subscriber.privacy_statement_version == "2026-11"
     [message] = mail.outbox
     client.post(site_path(link_from_body(message.body, "/subscribe/confirm/")))
     subscriber.refresh_from_db()
@@ -776,7 +776,8 @@ def test_sign_up_page_renders_with_the_form_and_privacy_statement(client):
     content = response.content.decode()
     assert content.count("<h1") == 1
     assert "Privacy statement" in content
-    assert django_settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION in content
+    assert "Version 2026-11" in content
+    assert "only to send you the newsletter in your chosen language" in content
     assert 'class="hp-field"' in content
     assert "css/forms.css" in content
     assert "style=" not in content

@@ -94,13 +94,18 @@ def test_a_spanish_sign_up_gets_spanish_emails_until_it_chooses_french(client, s
     subscriber.refresh_from_db()
     assert subscriber.status == SubscriberStatus.CONFIRMED
 
+    # The welcome, in Spanish.
+    run_worker()
+    (welcome,) = to(address, smtp_server.messages[1:])
+    assert subject(welcome) == "Bienvenido al boletín del Grupo MIPYME de la OMC"
+
     # The issue, in Spanish: subject, section title, lang and links.
     spring = issue_with_section(
         "Spring 2023", title_es="Comercio digital de primavera", body_es="<p>Comercio.</p>"
     )
     start_send(spring, language="es")
     run_worker()
-    (issue_email,) = to(address, smtp_server.messages[1:])
+    (issue_email,) = to(address, smtp_server.messages[2:])
     html, text = body_text(issue_email, "html"), body_text(issue_email)
     assert subject(issue_email) == "Spring 2023 · Boletín del Grupo MIPYME de la OMC"
     assert issue_email["Content-Language"] == "es"
@@ -147,7 +152,7 @@ def test_a_spanish_sign_up_gets_spanish_emails_until_it_chooses_french(client, s
         start_send(spring, language="fr")  # Nobody in French is without it.
     run_worker()
     received = to(address, smtp_server.messages)
-    assert len(received) == 3
+    assert len(received) == 4  # confirmation, welcome, two issues
     french = received[-1]
     assert subject(french) == ("Summer 2023 · Bulletin d’information du Groupe MPME de l’OMC")
     assert '<html lang="fr">' in body_text(french, "html")

@@ -352,7 +352,9 @@ def test_imported_people_confirm_and_give_consent_through_a_resent_link(
     ana.refresh_from_db()
     assert ana.status == SubscriberStatus.CONFIRMED
     assert ana.consent_given_at is not None
-    assert ana.privacy_statement_version == settings.NEWSLETTER_PRIVACY_STATEMENT_VERSION
+    # Following the link, they were shown the privacy statement and agreed to it.
+    assert ana.privacy_statement_version == "2026-11"
+    assert ana.consent_wording.version == "2026-11"
 
 
 # Editing and actions
