@@ -11,8 +11,7 @@ import smtplib
 import socket
 import time
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.core.mail import get_connection
 from django.db import connection as db_connection
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from newsletters.mail import outbox
 from newsletters.mail.bounce_handling import record_refusal, skip_suppressed
 from newsletters.mail.issue_email import IssueEmail, message_id
+from newsletters.mail.outages import OutageHandling
 from newsletters.mail.return_paths import return_path
 from newsletters.mail.send_queue import due, finish_sends, seconds_until_due, sendable
 from newsletters.mail.smtp import (
@@ -48,26 +48,12 @@ OUTAGE_DELAY = timedelta(seconds=5)
 MAX_OUTAGE_DELAY = timedelta(minutes=5)
 
 
-class MailServerDown(Exception):
-    """The mail server has not answered for longer than the worker may wait."""
-
-
 class LostLock(Exception):
     """This worker's lock is gone (its database session ended): other workers
     may already be taking its deliveries, so it must stop sending."""
 
 
-@dataclass
-class Outage:
-    """The mail server stopped answering: since when, and how long this
-    worker now waits between two tries."""
-
-    since: datetime
-    delay: timedelta
-    retry_at: float = 0.0  # on the worker's clock
-
-
-class Worker:
+class Worker(OutageHandling):
     """Claims pending deliveries in batches and mails them; docs/architecture.md
     has the guarantees. `on_progress(delivery)` is called for each delivery
     dealt with (sent, failed, skipped or put off), for a progress bar;
@@ -246,66 +232,6 @@ class Worker:
             last_error=reason,
         )
 
-    # The mail server's outages: the worker as a whole waits, the deliveries
-    # keep their attempts.
-
-    def server_down(self, reason):
-        """Start or prolong an outage; the wait doubles with each failed try."""
-        now = timezone.now()
-        if self.outage is None:
-            self.outage = Outage(since=now, delay=self.outage_delay)
-        else:
-            self.outage.delay = min(self.outage.delay * 2, self.max_outage_delay)
-        self.outage.retry_at = self.clock() + self.outage.delay.total_seconds()
-        delay = self.outage.delay.total_seconds()
-        updated = SendWorker.objects.filter(token=self.token).update(
-            smtp_down_since=self.outage.since,
-            smtp_retry_seconds=delay,
-            smtp_error=reason,
-            last_seen_at=now,
-        )
-        if self.outage.since == now:
-            self.notify(
-                _(
-                    "The mail server is not answering since %(since)s (%(reason)s); "
-                    "the worker retries in %(delay)g s, then less and less often."
-                )
-                % {"since": local_time(now), "reason": reason, "delay": delay}
-            )
-        logger.info("Mail server not answering: %s (next try in %g s)", reason, delay)
-        if self.give_up_after is not None and now - self.outage.since >= self.give_up_after:
-            raise MailServerDown(
-                _(
-                    "The mail server has not answered since %(since)s: the worker stops. "
-                    "The deliveries stay queued for the next run."
-                )
-                % {"since": local_time(self.outage.since)}
-            )
-        return updated
-
-    def server_back(self):
-        since = self.outage.since
-        self.outage = None
-        SendWorker.objects.filter(token=self.token).update(
-            smtp_down_since=None, smtp_retry_seconds=None, smtp_error=""
-        )
-        self.notify(
-            _("The mail server answers again (it did not from %(since)s to %(now)s).")
-            % {"since": local_time(since), "now": local_time(timezone.now())}
-        )
-
-    def server_answers(self):
-        """During an outage: whether a new connection to the mail server opens."""
-        smtp = self.connection_factory()
-        try:
-            open_backend(smtp)
-        except ServerUnavailable as error:
-            self.server_down(str(error))
-            return False
-        finally:
-            close_backend(smtp)
-        return True
-
     # Sending
 
     def email_for(self, issue_id):
@@ -438,11 +364,3 @@ class Worker:
                 return
             pause = self.poll_interval if wait is None else min(wait, self.poll_interval)
             time.sleep(max(pause, 0.01))
-
-
-def local_time(moment):
-    """HH:MM in the site's time zone, with the date if it is not today."""
-    moment = timezone.localtime(moment)
-    if moment.date() == timezone.localdate():
-        return moment.strftime("%H:%M")
-    return moment.strftime("%Y-%m-%d %H:%M")

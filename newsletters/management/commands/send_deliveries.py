@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from newsletters.mail.outages import MailServerDown
 from newsletters.mail.send_queue import outstanding_count
 from newsletters.mail.worker import (
     DEFAULT_BATCH_SIZE,
@@ -23,7 +24,6 @@ from newsletters.mail.worker import (
     MAX_OUTAGE_DELAY,
     OUTAGE_DELAY,
     RETRY_DELAY,
-    MailServerDown,
     Worker,
 )
 
