@@ -302,6 +302,11 @@ NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get(
 # Empty: issues go out from DEFAULT_FROM_EMAIL and bounces are attributed by
 # the Message-ID of the message they return, when they include it.
 NEWSLETTER_BOUNCE_ADDRESS = os.environ.get("NEWSLETTER_BOUNCE_ADDRESS", "")
+# What the mail relay allows (newsletters/mail/throttle.py), kept by all send
+# workers together: messages a minute, and messages on their way to one
+# domain at once. 0 is no limit.
+NEWSLETTER_SEND_RATE = int(os.environ.get("NEWSLETTER_SEND_RATE", "0"))
+NEWSLETTER_SEND_PER_DOMAIN = int(os.environ.get("NEWSLETTER_SEND_PER_DOMAIN", "0"))
 # (bounces, days): this many soft bounces within this many days suppress an
 # address, as one hard bounce does.
 NEWSLETTER_SOFT_BOUNCE_LIMIT = (

@@ -12,6 +12,7 @@ Sends and deliveries are read-only records.
 """
 
 import smtplib
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -22,6 +23,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -37,12 +39,14 @@ from newsletters.admin.send_helpers import (
     worker_context,
 )
 from newsletters.mail.issue_email import IssueEmail
+from newsletters.mail.outages import local_time
 from newsletters.mail.send_queue import (
     SendRefused,
     check_published,
     has_been_sent,
     start_send,
 )
+from newsletters.mail.throttle import Throttle
 from newsletters.models import Delivery, DeliveryStatus, Issue, IssueSend, SubscriberLanguage
 from newsletters.permissions import can_send
 
@@ -88,6 +92,7 @@ class IssueSendAdmin(ReadOnlyAdmin):
         "failed",
         "skipped",
         "progress",
+        "expected_end",
         "deliveries_link",
     ]
     readonly_fields = fields
@@ -140,6 +145,19 @@ class IssueSendAdmin(ReadOnlyAdmin):
             return "–"
         done = obj.total_count - obj.pending_count - obj.sending_count
         return f"{100 * done / obj.total_count:.0f} %"
+
+    @admin.display(description=_("expected end"))
+    def expected_end(self, obj):
+        """From the pace so far, and never sooner than the relay's rate allows."""
+        left = obj.pending_count + obj.sending_count
+        done = obj.total_count - left
+        if not left or obj.started_at is None:
+            return "–"
+        elapsed = (timezone.now() - obj.started_at).total_seconds()
+        seconds = max(elapsed / done * left if done else 0, Throttle().seconds_for(left))
+        if not seconds:
+            return "–"
+        return local_time(timezone.now() + timedelta(seconds=seconds))
 
     @admin.display(description=_("deliveries"))
     def deliveries_link(self, obj):

@@ -35,6 +35,7 @@ from newsletters.mail.smtp import (
     open_backend,
     transmit,
 )
+from newsletters.mail.throttle import Throttle
 from newsletters.mail.worker_locks import worker_locks
 from newsletters.models import Delivery, DeliveryStatus, SendWorker
 from newsletters.models.subscribers import SubscriberStatus
@@ -73,6 +74,7 @@ class Worker(OutageHandling):
         connection_factory=get_connection,
         on_progress=None,
         notify=None,
+        throttle=None,
     ):
         self.batch_size = batch_size
         self.max_attempts = max_attempts
@@ -90,6 +92,7 @@ class Worker(OutageHandling):
         self.emails = {}
         self.stopping = False
         self.clock = time.monotonic
+        self.throttle = throttle or Throttle()
 
     # This worker, as the other workers and the admin see it
 
@@ -285,17 +288,19 @@ class Worker(OutageHandling):
         language = delivery.send.language
         try:
             reused = not open_backend(smtp)
-            try:
-                transmit(smtp, email, subscriber, language, return_path(delivery.pk))
-            except ServerUnavailable:
-                close_backend(smtp)
-                if not reused:
-                    raise
-                # A connection that carried earlier messages may have been
-                # closed by the server since: only a new one failing means the
-                # server is down.
-                open_backend(smtp)
-                transmit(smtp, email, subscriber, language, return_path(delivery.pk))
+            self.throttle.wait_for_slot()
+            with self.throttle.place_for(subscriber.email):
+                try:
+                    transmit(smtp, email, subscriber, language, return_path(delivery.pk))
+                except ServerUnavailable:
+                    close_backend(smtp)
+                    if not reused:
+                        raise
+                    # A connection that carried earlier messages may have been
+                    # closed by the server since: only a new one failing means
+                    # the server is down.
+                    open_backend(smtp)
+                    transmit(smtp, email, subscriber, language, return_path(delivery.pk))
         except ServerUnavailable:
             close_backend(smtp)
             raise

@@ -14,9 +14,10 @@ import signal
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from tqdm import tqdm
 
-from newsletters.mail.outages import MailServerDown
+from newsletters.mail.outages import MailServerDown, local_time
 from newsletters.mail.send_queue import outstanding_count
 from newsletters.mail.worker import (
     DEFAULT_BATCH_SIZE,
@@ -134,6 +135,14 @@ class Command(BaseCommand):
             on_progress=on_progress,
             notify=notify,
         )
+
+        if worker.throttle.per_minute and progress.total:
+            minutes = worker.throttle.seconds_for(progress.total) / 60
+            notify(
+                f"At most {worker.throttle.per_minute} messages a minute "
+                f"(NEWSLETTER_SEND_RATE): about {minutes:.0f} min for {progress.total} messages, "
+                f"ending near {local_time(timezone.now() + timedelta(minutes=minutes))}."
+            )
 
         def stop(signum, frame):
             # Finish the message in hand, record it, then leave.
