@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ckeditor_uploader",
     "nested_admin",
     "reversion",
+    "anymail",
     "msme_portal",
     "network",
     "guides",
@@ -302,6 +303,17 @@ NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get(
 # Empty: issues go out from DEFAULT_FROM_EMAIL and bounces are attributed by
 # the Message-ID of the message they return, when they include it.
 NEWSLETTER_BOUNCE_ADDRESS = os.environ.get("NEWSLETTER_BOUNCE_ADDRESS", "")
+# Sending through an email provider: its webhook reports bounces and
+# complaints (newsletters/mail/provider_events.py) at /anymail/<provider>/
+# tracking/, checked with HTTP basic auth as "user:password"; the webhook
+# exists only once this is set. The provider's own settings (API key,
+# DJANGO_EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend) go in
+# ANYMAIL as django-anymail documents.
+ANYMAIL_WEBHOOK_SECRET = os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")
+ANYMAIL = {
+    "WEBHOOK_SECRET": ANYMAIL_WEBHOOK_SECRET,
+    "POSTMARK_SERVER_TOKEN": os.environ.get("POSTMARK_SERVER_TOKEN", ""),
+}
 # What the mail relay allows (newsletters/mail/throttle.py), kept by all send
 # workers together: messages a minute, and messages on their way to one
 # domain at once. 0 is no limit.

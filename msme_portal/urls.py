@@ -33,6 +33,11 @@ urlpatterns = [
     path("editor/", include("msme_portal.editor")),
 ]
 
+if settings.ANYMAIL_WEBHOOK_SECRET:
+    # An email provider's bounce and complaint reports; without a secret
+    # anyone could post them, so there is no webhook.
+    urlpatterns += [path("anymail/", include("anymail.urls"))]
+
 urlpatterns += i18n_patterns(
     path("", include("network.urls")),
     path("", include("guides.urls")),

@@ -9,6 +9,7 @@ class NewslettersConfig(AppConfig):
     def ready(self):
         from msme_portal import http_cache, page_cache, sitemaps, thumbnails
         from newsletters import editions
+        from newsletters.mail import provider_events
         from newsletters.models import Issue, Meeting, Question, Section, SectionLink
         from newsletters.publication_times import latest_publication
         from newsletters.sitemaps import IssueSitemap
@@ -26,3 +27,5 @@ class NewslettersConfig(AppConfig):
         thumbnails.delete_replaced_thumbnails_of(Issue, Section)
         # Each section's translation status (newsletters/editions.py).
         editions.connect()
+        # An email provider's bounces and complaints (django-anymail's signal).
+        provider_events.connect()

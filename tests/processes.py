@@ -53,11 +53,12 @@ def sqlite_url(path):
 
 def clean_env(**overrides):
     """This process's environment without the portal's configuration (no
-    DJANGO_*, DATABASE_URL or EMAIL_* variable), with `overrides` on top."""
+    DJANGO_*, DATABASE_URL, EMAIL_*, NEWSLETTER_* or ANYMAIL_* variable),
+    with `overrides` on top."""
     env = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_"))
+        if not name.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_", "NEWSLETTER_", "ANYMAIL_"))
     }
     env.update(overrides)
     return env

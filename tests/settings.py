@@ -12,6 +12,8 @@ os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.
 # Processes the tests start (manage.py) do not read the configuration that
 # `make run` left in var/local.env.
 os.environ.setdefault("DJANGO_ENV_FILE", "")
+# The email provider's webhook exists only with a secret.
+os.environ.setdefault("ANYMAIL_WEBHOOK_SECRET", "provider:test-webhook-secret")
 
 from msme_portal.settings import *  # noqa: F403
 from msme_portal.settings import BASE_DIR, STORAGES, TEMPLATES

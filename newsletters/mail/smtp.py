@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
 
+from .return_paths import return_path
+
 
 class TemporaryFailure(Exception):
     pass
@@ -105,13 +107,17 @@ def open_backend(smtp):
         raise ServerUnavailable(describe(error)) from error
 
 
-def transmit(smtp, email, subscriber, language=None, return_path=None):
+def transmit(smtp, email, subscriber, language=None, delivery_pk=None):
     """Mail the IssueEmail `email` in `language` (by default the subscriber's)
-    to `subscriber` over the open backend `smtp`, with `return_path` as the
-    envelope sender if given (bounces go there; Django's other backends have
-    no envelope)."""
+    to `subscriber` over the open backend `smtp`. For a delivery, the
+    envelope sender is its return path (where bounces come back), or, through
+    an email provider's backend, the delivery goes in the message's metadata
+    (which the provider's webhook returns)."""
     if not isinstance(smtp, SMTPBackend):
-        smtp.send_messages([email.message_for(subscriber, connection=smtp, language=language)])
+        message = email.message_for(subscriber, connection=smtp, language=language)
+        if delivery_pk is not None:
+            message.metadata = {"delivery": str(delivery_pk)}
+        smtp.send_messages([message])
         return
     envelope = email.raw_for(subscriber, language)
     if envelope is None:
@@ -124,7 +130,8 @@ def transmit(smtp, email, subscriber, language=None, return_path=None):
             message.message().as_bytes(linesep="\r\n"),
         )
     sender, recipient, message_bytes = envelope
-    deliver(smtp.connection, return_path or sender, recipient, message_bytes)
+    bounce_to = return_path(delivery_pk) if delivery_pk is not None else None
+    deliver(smtp.connection, bounce_to or sender, recipient, message_bytes)
 
 
 def close_backend(smtp):

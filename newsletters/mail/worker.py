@@ -24,7 +24,6 @@ from newsletters.mail import outbox
 from newsletters.mail.bounce_handling import record_refusal, skip_suppressed
 from newsletters.mail.issue_email import IssueEmail, message_id
 from newsletters.mail.outages import OutageHandling
-from newsletters.mail.return_paths import return_path
 from newsletters.mail.send_queue import due, finish_sends, seconds_until_due, sendable
 from newsletters.mail.smtp import (
     PermanentFailure,
@@ -291,7 +290,7 @@ class Worker(OutageHandling):
             self.throttle.wait_for_slot()
             with self.throttle.place_for(subscriber.email):
                 try:
-                    transmit(smtp, email, subscriber, language, return_path(delivery.pk))
+                    transmit(smtp, email, subscriber, language, delivery.pk)
                 except ServerUnavailable:
                     close_backend(smtp)
                     if not reused:
@@ -300,7 +299,7 @@ class Worker(OutageHandling):
                     # closed by the server since: only a new one failing means
                     # the server is down.
                     open_backend(smtp)
-                    transmit(smtp, email, subscriber, language, return_path(delivery.pk))
+                    transmit(smtp, email, subscriber, language, delivery.pk)
         except ServerUnavailable:
             close_backend(smtp)
             raise

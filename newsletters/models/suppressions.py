@@ -120,6 +120,7 @@ class ReturnedMailSource(models.TextChoices):
     PIPE = "pipe", _("Delivered to receive_bounce")
     LMTP = "lmtp", _("Delivered over LMTP")
     MAILBOX = "mailbox", _("Fetched from the bounce mailbox")
+    PROVIDER = "provider", _("Reported by the email provider")
 
 
 class ReturnedMail(models.Model):
