@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,8 +10,8 @@ class NewslettersConfig(AppConfig):
     def ready(self):
         from msme_portal import http_cache, page_cache, sitemaps, thumbnails
         from newsletters import editions
-        from newsletters.mail import provider_events
-        from newsletters.models import Issue, Meeting, Question, Section, SectionLink
+        from newsletters.mail import bounce_handling, provider_events
+        from newsletters.models import Issue, Meeting, Question, Section, SectionLink, Subscriber
         from newsletters.publication_times import latest_publication
         from newsletters.sitemaps import IssueSitemap
 
@@ -29,3 +30,8 @@ class NewslettersConfig(AppConfig):
         editions.connect()
         # An email provider's bounces and complaints (django-anymail's signal).
         provider_events.connect()
+        pre_delete.connect(
+            bounce_handling.forget_erased_subscriber,
+            sender=Subscriber,
+            dispatch_uid="newsletters.forget_erased_subscriber",
+        )

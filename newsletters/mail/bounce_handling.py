@@ -248,3 +248,22 @@ def attributed_delivery(report):
     if report.kind == bounces.Kind.COMPLAINT:
         named = {address.lower() for address in report.complained_about}
     return delivery if delivery.subscriber.email.lower() in named else None
+
+
+# Erasure
+
+
+def forget_erased_subscriber(sender, instance, **kwargs):
+    """Before a subscriber's row is erased: the mail servers' replies kept
+    on their deliveries lose the address, and the mail that came back about
+    them keeps its kind, status and date (for the counts) but nothing that
+    names them. Their suppression stays, address included: it is what keeps
+    the portal from mailing the address again if it comes back on a list."""
+    address = re.compile(re.escape(instance.email), re.IGNORECASE)
+    for delivery in instance.deliveries.exclude(last_error="").only("pk", "last_error"):
+        Delivery.objects.filter(pk=delivery.pk).update(
+            last_error=address.sub(_("(erased address)"), delivery.last_error)
+        )
+    ReturnedMail.objects.filter(email__iexact=instance.email).update(
+        email="", diagnostic="", message=""
+    )

@@ -291,3 +291,34 @@ def test_unattributed_mail_waits_for_review_in_the_admin(publisher_client):
     )
     row.refresh_from_db()
     assert row.reviewed_at is not None
+
+
+def test_erasing_a_subscriber_keeps_their_returned_mail_counted_but_not_named(
+    publisher_client, sink
+):
+    gone, reader = make_confirmed_subscribers(2)
+    sink.handler.refuse = {gone.email}
+    send = send_issue("Summer 2022")
+    delivery = outcome(send, gone)
+
+    publisher_client.post(
+        reverse("admin:newsletters_subscriber_changelist"),
+        {"action": "delete_selected", "_selected_action": [gone.pk], "post": "yes"},
+    )
+
+    assert not Subscriber.objects.filter(pk=gone.pk).exists()
+    row = ReturnedMail.objects.get()
+    assert (row.kind, row.status, row.email, row.diagnostic) == (
+        ReturnedMailKind.HARD_BOUNCE,
+        "5.1.1",
+        "",
+        "",
+    )
+    delivery.refresh_from_db()
+    assert delivery.subscriber is None
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.last_error.startswith("550 5.1.1 <(erased address)>")
+    assert gone.email not in delivery.last_error
+    # The address stays suppressed: were it imported again, it is not mailed.
+    assert Suppression.objects.suppresses(gone.email)
+    assert reader.email not in {row.email for row in ReturnedMail.objects.all()}
