@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.bounce_messages import dsn, out_of_office
+from tests.bounce_messages import complaint, dsn, out_of_office
 from tests.processes import ProcessDatabase, manage, portal_env, start_manage
 from tests.smtp import SMTPServer, free_port
 
@@ -92,7 +92,7 @@ def test_receive_bounce_asks_the_mail_server_to_try_again_when_the_database_is_a
     assert "try again later" in result.stderr
 
 
-def test_bounces_handed_over_lmtp_are_recorded_one_per_recipient(portal, tmp_path):
+def test_bounces_and_complaints_handed_over_lmtp_are_recorded_one_per_recipient(portal, tmp_path):
     database, env, return_paths = portal
     port = free_port()
     server = start_manage("receive_bounces_lmtp", "--port", str(port), env=env, log_folder=tmp_path)
@@ -106,14 +106,24 @@ def test_bounces_handed_over_lmtp_are_recorded_one_per_recipient(portal, tmp_pat
         # The second recipient is asked to come again, in a transaction of its own.
         assert refused == {BOUNCE_ADDRESS: (452, refused[BOUNCE_ADDRESS][1])}
         lmtp.sendmail("", [BOUNCE_ADDRESS], out_of_office("reader0@example.net"))
+        # A mailbox provider's complaint about the issue reader1 received.
+        [(message_id,)] = database.query(
+            "SELECT d.message_id FROM newsletters_delivery d"
+            " JOIN newsletters_subscriber s ON s.id = d.subscriber_id WHERE s.email = %s",
+            ["reader1@example.net"],
+        )
+        lmtp.sendmail("", [BOUNCE_ADDRESS], complaint("reader1@example.net", message_id=message_id))
         lmtp.quit()
     finally:
         server.process.send_signal(signal.SIGTERM)
         exit_status = server.wait(timeout=30)
 
     assert exit_status == 0
-    assert suppressed(database) == {"reader2@example.net"}
-    assert [kind for kind, _email in returned(database)] == ["hard", "auto_reply"]
+    assert suppressed(database) == {"reader2@example.net", "reader1@example.net"}
+    assert [kind for kind, _email in returned(database)] == ["hard", "auto_reply", "complaint"]
+    assert database.query(
+        "SELECT status FROM newsletters_subscriber WHERE email = %s", ["reader1@example.net"]
+    ) == [("unsubscribed",)]
 
 
 def connect_lmtp(port, server, timeout=30):
