@@ -319,6 +319,11 @@ ANYMAIL = {
 # domain at once. 0 is no limit.
 NEWSLETTER_SEND_RATE = int(os.environ.get("NEWSLETTER_SEND_RATE", "0"))
 NEWSLETTER_SEND_PER_DOMAIN = int(os.environ.get("NEWSLETTER_SEND_PER_DOMAIN", "0"))
+# A mailbox that `manage.py fetch_bounces` reads bounces from, when they are
+# not handed to the portal: imaps://user:password@host/INBOX or
+# pop3s://user:password@host; a CA bundle for a private certificate.
+NEWSLETTER_BOUNCE_MAILBOX = os.environ.get("NEWSLETTER_BOUNCE_MAILBOX", "")
+NEWSLETTER_BOUNCE_MAILBOX_CA = os.environ.get("NEWSLETTER_BOUNCE_MAILBOX_CA", "")
 # (bounces, days): this many soft bounces within this many days suppress an
 # address, as one hard bounce does.
 NEWSLETTER_SOFT_BOUNCE_LIMIT = (

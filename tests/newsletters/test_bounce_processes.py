@@ -11,6 +11,7 @@ import time
 import pytest
 
 from tests.bounce_messages import complaint, dsn, out_of_office
+from tests.mailbox_server import MailboxServer
 from tests.processes import ProcessDatabase, manage, portal_env, start_manage
 from tests.smtp import SMTPServer, free_port
 
@@ -137,3 +138,40 @@ def connect_lmtp(port, server, timeout=30):
                     f"receive_bounces_lmtp did not listen:\n{server.stderr()}"
                 ) from None
             time.sleep(0.1)
+
+
+@pytest.mark.parametrize("scheme", ["imaps", "pop3s"])
+def test_fetch_bounces_reads_the_bounce_mailbox_over_tls_and_empties_it(portal, scheme):
+    database, env, return_paths = portal
+    with MailboxServer() as mailbox:
+        mailbox.deliver(dsn("reader0@example.net", to=return_paths["reader0@example.net"]))
+        mailbox.deliver(out_of_office("reader2@example.net"))
+        mailbox.deliver(b"Subject: Hello\r\n\r\nWho is this?\r\n")
+        fetch_env = {
+            **env,
+            "NEWSLETTER_BOUNCE_MAILBOX": mailbox.url(scheme),
+            "NEWSLETTER_BOUNCE_MAILBOX_CA": str(mailbox.certificate),
+        }
+
+        result = manage("fetch_bounces", "--no-progress", env=fetch_env)
+        again = manage("fetch_bounces", "--no-progress", env=fetch_env)
+        untrusted = manage(
+            "fetch_bounces",
+            "--no-progress",
+            env={**fetch_env, "NEWSLETTER_BOUNCE_MAILBOX_CA": ""},
+            check=False,
+        )
+
+        assert "Recorded 3 messages." in result.stdout
+        assert mailbox.messages_left() == 0
+        assert "Recorded 0 messages." in again.stdout
+    assert suppressed(database) == {"reader0@example.net"}
+    assert sorted(kind for kind, _email in returned(database)) == [
+        "auto_reply",
+        "hard",
+        "unattributed",
+    ]
+    # A certificate nobody vouches for is refused, with a clear message.
+    assert untrusted.returncode == 1
+    assert "Could not read the bounce mailbox" in untrusted.stderr
+    assert "CERTIFICATE_VERIFY_FAILED" in untrusted.stderr
