@@ -6,7 +6,8 @@ provider's signature where it signs), and sends its `tracking` signal,
 which feeds the same suppression list as mail that comes back
 (newsletters/mail/bounce_handling.py).
 
-- "bounced" and "rejected" are hard bounces, "deferred" a soft one;
+- "bounced" and "rejected" are hard bounces, "deferred" a soft one (and so
+  is a bounce the provider itself calls soft);
 - "complained" unsubscribes and suppresses; "unsubscribed" unsubscribes;
 - anything else (delivered, opened...) is not recorded.
 
@@ -39,6 +40,9 @@ KINDS = {
     EventType.DEFERRED: ReturnedMailKind.SOFT_BOUNCE,
     EventType.COMPLAINED: ReturnedMailKind.COMPLAINT,
 }
+# Bounces that anymail reports as "bounced" but the provider says are
+# temporary (a full mailbox): soft ones here, as the provider means.
+SOFT_BOUNCE_TYPES = {"postmark": {"SoftBounce", "Transient", "DnsError"}}
 
 
 def connect():
@@ -53,6 +57,9 @@ def record_provider_event(sender, event, esp_name, **kwargs):
     kind = KINDS.get(event.event_type)
     if kind is None or not event.recipient:
         return
+    esp_event = event.esp_event if isinstance(event.esp_event, dict) else {}
+    if esp_event.get("Type") in SOFT_BOUNCE_TYPES.get(esp_name.lower(), ()):
+        kind = ReturnedMailKind.SOFT_BOUNCE
     address = event.recipient
     delivery = delivery_of(event)
     evidence = " ".join(

@@ -99,6 +99,26 @@ def test_a_hard_bounce_reported_by_the_provider_suppresses_the_address(client, m
     assert (row.source, row.kind) == (ReturnedMailSource.PROVIDER, ReturnedMailKind.HARD_BOUNCE)
 
 
+def test_a_soft_bounce_counts_toward_the_limit_but_does_not_suppress_at_once(
+    client, make_subscriber, settings
+):
+    settings.NEWSLETTER_SOFT_BOUNCE_LIMIT = (3, 30)
+    make_subscriber(email="john@example.com", status=SubscriberStatus.CONFIRMED)
+    # Postmark's soft bounce (TypeCode 4096): a full mailbox, say.
+    soft = {**HARD_BOUNCE, "Type": "SoftBounce", "TypeCode": 4096, "Name": "Soft bounce"}
+
+    post(client, soft)
+    post(client, {**soft, "ID": 2})
+
+    assert not Suppression.objects.exists()
+    assert (
+        list(ReturnedMail.objects.values_list("kind", flat=True))
+        == [ReturnedMailKind.SOFT_BOUNCE] * 2
+    )
+    post(client, {**soft, "ID": 3})
+    assert Suppression.objects.get().reason == SuppressionReason.SOFT_BOUNCES
+
+
 def test_a_spam_complaint_unsubscribes_and_suppresses(client, make_subscriber):
     john = make_subscriber(email="john@example.com", status=SubscriberStatus.CONFIRMED)
 
