@@ -114,10 +114,9 @@ class SubscribeForm(forms.Form):
     # A field people never see (hidden by static/css/forms.css) and robots fill.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     started = forms.CharField(widget=forms.HiddenInput, required=False)
-    # The version of the words shown, which the consent records.
-    consent_wording = forms.ModelChoiceField(
-        queryset=ConsentWording.objects.all(), widget=forms.HiddenInput, required=False
-    )
+    # The version of the words shown, which the consent records; one that is
+    # not a version is taken as the version in force.
+    consent_wording = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -152,7 +151,7 @@ class SubscribeForm(forms.Form):
         request itself reads nothing from the database (account_emails.py)."""
         data = self.cleaned_data
         chose_economy = data["economy"] not in ("", OTHER_ECONOMY)
-        wording = data.get("consent_wording") or self.wording
+        wording = self.wording
         return {
             "name": data["name"],
             "organization": data["organization"],

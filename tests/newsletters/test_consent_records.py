@@ -165,3 +165,19 @@ def test_an_editor_cannot_export_a_subscribers_data(editor_client, make_subscrib
     response = editor_client.get(reverse("admin:newsletters_subscriber_data", args=[subscriber.pk]))
 
     assert response.status_code == 403
+
+
+def test_a_form_sent_back_with_an_unknown_version_records_the_version_in_force(
+    client, send_queued_emails
+):
+    for tampered in ("abc", "999999", "1" * 40):
+        email = f"v{len(tampered)}{tampered[:3]}@example.org"
+        response = client.post(
+            "/en/subscribe/", signup_form_data(email=email, consent_wording=tampered)
+        )
+        assert response.status_code == 302, tampered
+    send_queued_emails()
+
+    in_force = ConsentWording.objects.get(version="2026-11", language="en")
+    assert set(Subscriber.objects.values_list("consent_wording", flat=True)) == {in_force.pk}
+    assert Subscriber.objects.count() == 3
