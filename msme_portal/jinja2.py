@@ -12,6 +12,7 @@ Django's own gettext, so translations work as in the admin.
 """
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse, translate_url
 from django.utils import dateformat, timezone, translation
@@ -84,4 +85,6 @@ def environment(**options):
     )
     env.filters["date"] = date
     env.filters["document_links"] = document_links
+    # Django's, in the page's language ("118.6 KB", "118,6 Ko").
+    env.filters["filesizeformat"] = filesizeformat
     return env

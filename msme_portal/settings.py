@@ -314,6 +314,9 @@ ANYMAIL = {
     "WEBHOOK_SECRET": ANYMAIL_WEBHOOK_SECRET,
     "POSTMARK_SERVER_TOKEN": os.environ.get("POSTMARK_SERVER_TOKEN", ""),
 }
+# The send worker makes the issues' PDF editions when it is idle
+# (newsletters/pdf_builds.py); 0 leaves them to `manage.py build_pdf_editions`.
+NEWSLETTER_PDF_EDITIONS = env_bool("NEWSLETTER_PDF_EDITIONS", True)
 # What the mail relay allows (newsletters/mail/throttle.py), kept by all send
 # workers together: messages a minute, and messages on their way to one
 # domain at once. 0 is no limit.

@@ -11,12 +11,20 @@ class NewslettersConfig(AppConfig):
         from msme_portal import http_cache, page_cache, sitemaps, thumbnails
         from newsletters import editions
         from newsletters.mail import bounce_handling, provider_events
-        from newsletters.models import Issue, Meeting, Question, Section, SectionLink, Subscriber
+        from newsletters.models import (
+            Issue,
+            Meeting,
+            PdfEdition,
+            Question,
+            Section,
+            SectionLink,
+            Subscriber,
+        )
         from newsletters.publication_times import latest_publication
         from newsletters.sitemaps import IssueSitemap
 
         # What the public pages show (msme_portal/page_cache.py).
-        page_cache.invalidate_on(Issue, Section, Question, SectionLink, Meeting)
+        page_cache.invalidate_on(Issue, Section, Question, SectionLink, Meeting, PdfEdition)
         page_cache.invalidate_on_m2m(
             Issue.featured_guides.through, Issue.featured_organizations.through
         )

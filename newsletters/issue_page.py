@@ -25,7 +25,7 @@ from msme_portal.thumbnails import (
 from network.models import MemberEconomy, NetworkOrganization
 from network.officers import OfficerList, officer_list
 from newsletters import editions
-from newsletters.models import Issue, Meeting, Question, Section, SectionLink
+from newsletters.models import Issue, Meeting, PdfEdition, Question, Section, SectionLink
 from newsletters.models.issues import Listing
 
 
@@ -91,6 +91,8 @@ class IssuePage:
     is_preview: bool = False
     # "en" when the issue's title is shown in English on a page in another language.
     title_language: str | None = None
+    # The stored PDF edition in the page's language, once made (public pages).
+    pdf_edition: PdfEdition | None = None
 
     def template_context(self):
         return {
@@ -102,6 +104,7 @@ class IssuePage:
             "listings": self.listings,
             "is_preview": self.is_preview,
             "title_language": self.title_language,
+            "pdf_edition": self.pdf_edition,
         }
 
 
@@ -123,7 +126,11 @@ def load_published_page(slug):
             _("No %(verbose_name)s found matching the query")
             % {"verbose_name": Issue._meta.verbose_name}
         )
-    return build_page(issue, published=published)
+    page = build_page(issue, published=published)
+    page.pdf_edition = (
+        PdfEdition.objects.filter(issue=issue, language=page_language()).only("size").first()
+    )
+    return page
 
 
 def neighbours(issue, published):

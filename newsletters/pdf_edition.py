@@ -26,25 +26,32 @@ from newsletters.issue_page import build_page
 STYLESHEETS = ["css/fonts.css", "css/pdf.css"]
 
 
-def pdf_bytes(issue, language):
-    """The PDF edition of `issue` in `language`, as bytes."""
+def pdf_html(issue, language):
+    """The HTML the PDF edition of `issue` in `language` is typeset from."""
     with translation.override(language):
         page = build_page(issue)
-        html = loader.render_to_string(
+        return loader.render_to_string(
             "newsletters/pdf/issue.html",
             {**page.template_context(), "site_url": settings.SITE_URL},
             using="jinja2",
         )
-        fetcher = LocalFiles()
-        fonts = FontConfiguration()
-        document = HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=fetcher)
-        stylesheets = [
-            CSS(filename=finders.find(name), url_fetcher=fetcher, font_config=fonts)
-            for name in STYLESHEETS
-        ]
-        return document.write_pdf(
-            stylesheets=stylesheets, font_config=fonts, pdf_variant="pdf/ua-1"
-        )
+
+
+def typeset(html):
+    """The PDF/UA-1 document of `html` (from `pdf_html`), as bytes."""
+    fetcher = LocalFiles()
+    fonts = FontConfiguration()
+    document = HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=fetcher)
+    stylesheets = [
+        CSS(filename=finders.find(name), url_fetcher=fetcher, font_config=fonts)
+        for name in STYLESHEETS
+    ]
+    return document.write_pdf(stylesheets=stylesheets, font_config=fonts, pdf_variant="pdf/ua-1")
+
+
+def pdf_bytes(issue, language):
+    """The PDF edition of `issue` in `language`, as bytes."""
+    return typeset(pdf_html(issue, language))
 
 
 class LocalFiles(URLFetcher):

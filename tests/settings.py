@@ -12,6 +12,8 @@ os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.
 # Processes the tests start (manage.py) do not read the configuration that
 # `make run` left in var/local.env.
 os.environ.setdefault("DJANGO_ENV_FILE", "")
+# The send worker makes no PDF edition unless a test asks (seconds each).
+os.environ.setdefault("NEWSLETTER_PDF_EDITIONS", "0")
 # The email provider's webhook exists only with a secret.
 os.environ.setdefault("ANYMAIL_WEBHOOK_SECRET", "provider:test-webhook-secret")
 

@@ -25,6 +25,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
 from django.template import loader
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -38,7 +40,7 @@ from newsletters.mail.rich_text import (
     html_to_text,
     image_url,
 )
-from newsletters.models import Issue, Section, SectionLink
+from newsletters.models import Issue, PdfEdition, Section, SectionLink
 
 # Stand-ins rendered into the templates and headers, replaced for each
 # recipient. They contain nothing that HTML escaping, header folding or a URL
@@ -74,6 +76,16 @@ def message_id_domain():
     """The domain of the sender address, else the site's host name."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
     return domain or urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def pdf_link(issue):
+    """(address, size) of the issue's PDF edition in the active language,
+    or None before it is made."""
+    edition = PdfEdition.objects.filter(issue=issue, language=translation.get_language()).first()
+    if edition is None:
+        return None
+    url = absolute(reverse("newsletters:issue_pdf", kwargs={"slug": issue.slug}))
+    return {"url": url, "size": filesizeformat(edition.size)}
 
 
 def message_id(issue_id, subscriber_id):
@@ -171,6 +183,7 @@ class IssueEmail:
             "cover_url": image_url(self.issue.cover_image),
             "styles": styles,
             "title_language": page.title_language,
+            "pdf": pdf_link(self.issue),
         }
 
     def _email_section(self, block, web_url):

@@ -13,6 +13,7 @@ import time
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
@@ -38,6 +39,7 @@ from newsletters.mail.throttle import Throttle
 from newsletters.mail.worker_locks import worker_locks
 from newsletters.models import Delivery, DeliveryStatus, SendWorker
 from newsletters.models.subscribers import SubscriberStatus
+from newsletters.pdf_builds import build_changed_editions
 
 logger = logging.getLogger(__name__)
 
@@ -363,6 +365,9 @@ class Worker(OutageHandling):
             finish_sends()
             # The next piece of work may be another issue, or an edited one.
             self.emails.clear()
+            if settings.NEWSLETTER_PDF_EDITIONS:
+                # Idle: the PDF editions of what changed (newsletters/pdf_builds.py).
+                build_changed_editions()
             wait = seconds_until_due()
             if wait is None and not loop and not self.others_sending():
                 return

@@ -11,6 +11,7 @@ from .issues import (
     SectionLink,
 )
 from .meetings import Meeting, MeetingKind
+from .pdf_editions import PdfEdition
 from .pending_changes import PendingChange, PendingChangeStatus
 from .subscribers import (
     ConsentSource,
@@ -39,6 +40,7 @@ __all__ = [
     "IssueStatus",
     "Meeting",
     "MeetingKind",
+    "PdfEdition",
     "PendingChange",
     "PendingChangeStatus",
     "Question",

@@ -342,8 +342,9 @@ def test_the_issue_page_costs_no_query_more(client, empty_page_cache, django_ass
         move(section, f"new-{section.anchor}")
     empty_page_cache()
 
-    # The issue with its neighbours, the sections, questions and links.
-    with django_assert_num_queries(4):
+    # The issue with its neighbours, the sections, questions and links, and
+    # its PDF edition.
+    with django_assert_num_queries(5):
         response = client.get(issue.get_absolute_url())
 
     assert response.status_code == 200
