@@ -1,7 +1,7 @@
 """Making the stored PDF editions, in the background: never in the request
 that publishes or edits an issue.
 
-The send worker calls `build_changed_editions()` whenever it has nothing to
+The send worker calls `build_when_idle()` whenever it has nothing to
 send (`manage.py build_pdf_editions` does the same at once). It does
 something only when the public content changed since it last looked (the
 content version every edit replaces, msme_portal/page_cache.py). Then, for
@@ -36,6 +36,16 @@ CHECKED_VERSION_KEY = "newsletters:pdf-editions:checked-version"
 def edition_languages(issue):
     translated = [edition.language for edition in editions.editions(issue) if edition.translated]
     return [editions.SOURCE_LANGUAGE, *translated]
+
+
+def build_when_idle():
+    """For the send worker: the editions that changed, and never an error
+    that would stop the worker (it is logged; the next idle turn retries)."""
+    try:
+        return build_changed_editions()
+    except Exception:
+        logger.exception("Could not make the PDF editions")
+        return 0
 
 
 def build_changed_editions(*, force=False, on_progress=None):

@@ -39,7 +39,7 @@ from newsletters.mail.throttle import Throttle
 from newsletters.mail.worker_locks import worker_locks
 from newsletters.models import Delivery, DeliveryStatus, SendWorker
 from newsletters.models.subscribers import SubscriberStatus
-from newsletters.pdf_builds import build_changed_editions
+from newsletters.pdf_builds import build_when_idle
 
 logger = logging.getLogger(__name__)
 
@@ -367,7 +367,7 @@ class Worker(OutageHandling):
             self.emails.clear()
             if settings.NEWSLETTER_PDF_EDITIONS:
                 # Idle: the PDF editions of what changed (newsletters/pdf_builds.py).
-                build_changed_editions()
+                build_when_idle()
             wait = seconds_until_due()
             if wait is None and not loop and not self.others_sending():
                 return
