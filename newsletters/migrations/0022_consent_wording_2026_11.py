@@ -51,6 +51,14 @@ GRANTS = {
 staging_permissions = importlib.import_module("newsletters.migrations.0013_staging_permissions")
 
 
+def fire_deferred_checks(schema_editor):
+    """PostgreSQL checks the subscribers' new foreign keys at the end of the
+    transaction: where several migrations run in one (a test's), the next
+    one may not alter these tables with checks pending, so run them now."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def add_wordings(apps, schema_editor):
     using = schema_editor.connection.alias
     ConsentWording = apps.get_model("newsletters", "ConsentWording")
@@ -68,6 +76,7 @@ def add_wordings(apps, schema_editor):
     for name, codenames in GRANTS.items():
         group, _ = Group.objects.using(using).get_or_create(name=name)
         group.permissions.add(*staging_permissions.permissions(apps, using, codenames))
+    fire_deferred_checks(schema_editor)
 
 
 def remove_wordings(apps, schema_editor):
@@ -81,6 +90,7 @@ def remove_wordings(apps, schema_editor):
     for name, codenames in GRANTS.items():
         for group in Group.objects.using(using).filter(name=name):
             group.permissions.remove(*staging_permissions.permissions(apps, using, codenames))
+    fire_deferred_checks(schema_editor)
 
 
 class Migration(migrations.Migration):
