@@ -17,11 +17,20 @@ from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.template import loader
 from django.utils import translation
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from PIL import ImageFile
 
-from newsletters.issue_page import build_page
+# Importing WeasyPrint makes Pillow accept truncated images in the whole
+# process (weasyprint/images.py); uploads must still refuse them
+# (msme_portal/images.py), and the images the PDF shows were re-encoded on
+# upload, so the setting is put back.
+_LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+ImageFile.LOAD_TRUNCATED_IMAGES = _LOAD_TRUNCATED_IMAGES
+
+from newsletters.issue_page import build_page  # noqa: E402
 
 STYLESHEETS = ["css/fonts.css", "css/pdf.css"]
 

@@ -599,3 +599,14 @@ def test_the_editor_widget_points_at_our_views():
     widget._set_config()
     assert widget.config["filebrowserUploadUrl"] == "/editor/upload/"
     assert widget.config["filebrowserBrowseUrl"] == "/editor/browse/"
+
+
+def test_uploads_refuse_truncated_images_once_the_pdf_typesetter_is_loaded():
+    # WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole
+    # process when imported; the PDF edition puts it back.
+    import newsletters.pdf_edition  # noqa: F401
+
+    with pytest.raises(ValidationError) as refused:
+        validate_image(SimpleUploadedFile("cut.png", image_bytes("PNG")[:60]))
+
+    assert refused.value.code == "invalid_image"
