@@ -432,5 +432,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.security.DisallowedHost": {"filters": ["disallowed_host_as_warning"]},
+        # WeasyPrint logs every step of every page at INFO, and fonttools
+        # each font it subsets: the PDF editions log one line of their own.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
