@@ -30,7 +30,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from newsletters.models import Delivery
+from newsletters.models import Delivery, Subscriber
 from newsletters.models.subscribers import normalize_email
 from newsletters.models.suppressions import (
     ReturnedMail,
@@ -85,10 +85,6 @@ def skip_reason(suppression):
     }
 
 
-def is_suppressed(address):
-    return Suppression.objects.suppresses(address)
-
-
 def record_refusal(address, error, delivery=None):
     """Record the mail server's refusal of `address` during a send, from the
     smtplib `error`. Only a refusal of the recipient counts: a refused
@@ -100,19 +96,30 @@ def record_refusal(address, error, delivery=None):
     hard = isinstance(failure, PermanentFailure)
     reply = str(failure)
     status = SMTP_STATUS.search(reply)
+    kind = ReturnedMailKind.HARD_BOUNCE if hard else ReturnedMailKind.SOFT_BOUNCE
     with transaction.atomic():
         ReturnedMail.objects.create(
             source=ReturnedMailSource.SMTP,
-            kind=ReturnedMailKind.HARD_BOUNCE if hard else ReturnedMailKind.SOFT_BOUNCE,
+            kind=kind,
             email=address,
             status=status.group(0) if status else reply[:3],
             diagnostic=reply,
             delivery=delivery,
         )
-        if hard:
-            suppress(address, SuppressionReason.HARD_BOUNCE, reply, delivery)
-        else:
-            count_soft_bounce(address, delivery)
+        act_on(kind, address, reply, delivery)
+
+
+def act_on(kind, address, evidence, delivery=None):
+    """What mail of `kind` (a ReturnedMailKind) that failed for `address`
+    does to the list: the rules of this module's docstring, in one place."""
+    if kind == ReturnedMailKind.HARD_BOUNCE:
+        suppress(address, SuppressionReason.HARD_BOUNCE, evidence, delivery)
+    elif kind == ReturnedMailKind.SOFT_BOUNCE:
+        count_soft_bounce(address, delivery)
+    elif kind == ReturnedMailKind.COMPLAINT:
+        for subscriber in Subscriber.objects.with_email(address):
+            subscriber.unsubscribe()
+        suppress(address, SuppressionReason.COMPLAINT, evidence, delivery)
 
 
 def suppress(address, reason, evidence, delivery=None):
@@ -187,19 +194,17 @@ def record(source, kind, delivery, diagnostic):
 def record_bounce(failed, delivery, source):
     address = delivery_address(delivery) or failed.address
     hard = failed.severity == bounces.Severity.HARD
+    kind = ReturnedMailKind.HARD_BOUNCE if hard else ReturnedMailKind.SOFT_BOUNCE
     row = ReturnedMail.objects.create(
         source=source,
-        kind=ReturnedMailKind.HARD_BOUNCE if hard else ReturnedMailKind.SOFT_BOUNCE,
+        kind=kind,
         email=address,
         status=failed.status,
         diagnostic=failed.diagnostic,
         delivery=delivery,
     )
-    if hard:
-        evidence = " ".join(part for part in (failed.status, failed.diagnostic) if part)
-        suppress(address, SuppressionReason.HARD_BOUNCE, evidence, delivery)
-    else:
-        count_soft_bounce(address, delivery)
+    evidence = " ".join(part for part in (failed.status, failed.diagnostic) if part)
+    act_on(kind, address, evidence, delivery)
     return row
 
 
@@ -212,14 +217,12 @@ def record_complaint(report, delivery, source):
         diagnostic=_("Feedback type: %(type)s") % {"type": report.detail},
         delivery=delivery,
     )
-    if delivery.subscriber is not None:
-        delivery.subscriber.unsubscribe()
     if address:
         evidence = _("Complaint (%(type)s) about the issue sent on %(date)s") % {
             "type": report.detail,
             "date": f"{delivery.sent_at:%Y-%m-%d}" if delivery.sent_at else "?",
         }
-        suppress(address, SuppressionReason.COMPLAINT, evidence, delivery)
+        act_on(ReturnedMailKind.COMPLAINT, address, evidence, delivery)
     return row
 
 

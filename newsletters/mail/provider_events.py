@@ -27,10 +27,9 @@ from newsletters.models import (
     ReturnedMailKind,
     ReturnedMailSource,
     Subscriber,
-    SuppressionReason,
 )
 
-from .bounce_handling import count_soft_bounce, suppress
+from .bounce_handling import act_on
 
 logger = logging.getLogger(__name__)
 
@@ -76,14 +75,7 @@ def record_provider_event(sender, event, esp_name, **kwargs):
             diagnostic=evidence,
             delivery=delivery,
         )
-        if kind == ReturnedMailKind.HARD_BOUNCE:
-            suppress(address, SuppressionReason.HARD_BOUNCE, evidence, delivery)
-        elif kind == ReturnedMailKind.SOFT_BOUNCE:
-            count_soft_bounce(address, delivery)
-        else:
-            for subscriber in Subscriber.objects.with_email(address):
-                subscriber.unsubscribe()
-            suppress(address, SuppressionReason.COMPLAINT, evidence, delivery)
+        act_on(kind, address, evidence, delivery)
     logger.info("%s reported %s for %s", esp_name, event.event_type, address)
 
 

@@ -32,7 +32,6 @@ def issue_pdf(request, slug):
         content_type="application/pdf",
         filename=f"{slug}-{language}.pdf",
     )
-    response["Content-Disposition"] = f'inline; filename="{slug}-{language}.pdf"'
     response["ETag"] = etag
     response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
     return response
