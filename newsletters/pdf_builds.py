@@ -31,6 +31,8 @@ from newsletters.pdf_edition import pdf_html, typeset
 logger = logging.getLogger(__name__)
 
 CHECKED_VERSION_KEY = "newsletters:pdf-editions:checked-version"
+BUILDING_KEY = "newsletters:pdf-editions:building"
+BUILDING_TIMEOUT = 600  # seconds; longer than making every edition takes
 
 
 def edition_languages(issue):
@@ -39,13 +41,19 @@ def edition_languages(issue):
 
 
 def build_when_idle():
-    """For the send worker: the editions that changed, and never an error
-    that would stop the worker (it is logged; the next idle turn retries)."""
+    """For the send workers: the editions that changed, made by one worker
+    at a time (the others would typeset the same files), and never an error
+    that would stop a worker (it is logged; the next idle turn retries). A
+    killed worker's turn is given up after BUILDING_TIMEOUT."""
+    if not cache.add(BUILDING_KEY, 1, timeout=BUILDING_TIMEOUT):
+        return 0
     try:
         return build_changed_editions()
     except Exception:
         logger.exception("Could not make the PDF editions")
         return 0
+    finally:
+        cache.delete(BUILDING_KEY)
 
 
 def build_changed_editions(*, force=False, on_progress=None):

@@ -4,11 +4,13 @@ at the issue's address with .pdf, and linked with their size from the issue
 page and the email."""
 
 import pytest
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
 from msme_portal.page_cache import invalidate
+from newsletters import pdf_builds
 from newsletters.mail.issue_email import IssueEmail
 from newsletters.mail.worker import Worker
 from newsletters.models import Issue, IssueStatus, PdfEdition
@@ -144,3 +146,17 @@ def test_a_draft_or_unknown_issue_has_no_pdf(client):
     assert client.get("/en/issues/secret-draft.pdf").status_code == 404
     assert client.get("/en/issues/no-such-issue.pdf").status_code == 404
     assert client.post("/en/issues/no-such-issue.pdf").status_code == 405
+
+
+def test_a_second_idle_worker_leaves_the_editions_to_the_one_making_them(typesetting):
+    issue = make_draft_issue(title="Autumn 2022", slug="autumn-2022")
+    make_section(issue, title="Digital trade")
+    publish(issue)
+    cache.add(pdf_builds.BUILDING_KEY, 1)  # another worker is at it
+
+    assert pdf_builds.build_when_idle() == 0
+    assert typesetting == []
+
+    cache.delete(pdf_builds.BUILDING_KEY)
+    assert pdf_builds.build_when_idle() == 1
+    assert cache.get(pdf_builds.BUILDING_KEY) is None
