@@ -46,6 +46,7 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 MAX_RESULTS = 50
 SNIPPET_CHARS = 240
+MAX_TITLE_CHARS = 200
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 WORD = re.compile(r"\w+")
@@ -78,8 +79,31 @@ def marked_terms(terms):
     return [term if len(term) <= 4 else term[: max(4, len(term) - 3)] for term in terms]
 
 
+# Tags that end a word: blocks, list items, table cells and line breaks.
+# strip_tags() alone joins "Uruguay.</p><p>The" into "Uruguay.The".
+WORD_BREAKING_TAG = re.compile(
+    r"</?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|table|thead|tbody|tfoot"
+    r"|tr|td|th|caption|figure|figcaption|section|article|aside|header|footer|nav)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
 def plain_text(markup):
-    return " ".join(html.unescape(strip_tags(markup or "")).split())
+    """The text of rich-text `markup` on one line, a space wherever a block,
+    a list item, a cell or a line break ended."""
+    text = WORD_BREAKING_TAG.sub(" ", markup or "")
+    return " ".join(html.unescape(strip_tags(text)).split())
+
+
+def shorten(text, length):
+    """`text` cut to at most `length` characters at a word boundary, with
+    "…" where it was cut."""
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if not text[length - 1].isspace() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
 
 
 def highlight(text, terms, length=SNIPPET_CHARS):
@@ -94,7 +118,9 @@ def highlight(text, terms, length=SNIPPET_CHARS):
         start = text.rfind(" ", 0, match.start() - length // 3) + 1
     excerpt = text[start : start + length]
     if start + length < len(text):
-        excerpt = excerpt.rsplit(" ", 1)[0] + " …"
+        if not text[start + length].isspace():
+            excerpt = excerpt.rsplit(" ", 1)[0]  # no half word
+        excerpt = excerpt.rstrip() + " …"
     if start > 0:
         excerpt = "… " + excerpt
     if match is None:
@@ -214,7 +240,7 @@ def search(query):
         results.append(
             Result(
                 kind=section.get_kind_display(),
-                title=str(section),
+                title=shorten(str(section), MAX_TITLE_CHARS),
                 url=section.get_absolute_url(),
                 context=section.issue.title,
                 snippet=highlight(plain_text(section.body) or section.title, marks),
@@ -225,7 +251,7 @@ def search(query):
         results.append(
             Result(
                 kind=_("Interview"),
-                title=f"{section.title}: {question.question}"[:200],
+                title=shorten(f"{section.title}: {question.question}", MAX_TITLE_CHARS),
                 url=section.get_absolute_url(),
                 context=section.issue.title,
                 snippet=highlight(f"{question.question} {plain_text(question.answer)}", marks),
