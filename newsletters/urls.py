@@ -2,7 +2,7 @@ from django.urls import path
 
 from newsletters import feeds
 from newsletters.views import issue_views as views
-from newsletters.views import meeting_views, pdf_views
+from newsletters.views import meeting_views, pdf_views, sharing_views
 from newsletters.views.search_views import search_view
 
 app_name = "newsletters"
@@ -12,6 +12,11 @@ urlpatterns = [
     path("issues/", views.IssueListView.as_view(), name="issue_list"),
     path("issues/<slug:slug>/", views.IssueDetailView.as_view(), name="issue_detail"),
     path("issues/<slug:slug>.pdf", pdf_views.issue_pdf, name="issue_pdf"),
+    path(
+        "issues/<slug:slug>/sharing.png",
+        sharing_views.issue_sharing_image,
+        name="issue_sharing_image",
+    ),
     path("meetings/", meeting_views.meeting_list, name="meeting_list"),
     path("meetings/<int:pk>.ics", meeting_views.meeting_calendar, name="meeting_ics"),
     path("meetings.ics", meeting_views.programme_calendar, name="programme_ics"),

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from newsletters import sharing_images
 from newsletters.mail import outbox
 from newsletters.mail.bounce_handling import record_refusal, skip_suppressed
 from newsletters.mail.issue_email import IssueEmail, message_id
@@ -368,6 +369,8 @@ class Worker(OutageHandling):
             if settings.NEWSLETTER_PDF_EDITIONS:
                 # Idle: the PDF editions of what changed (newsletters/pdf_builds.py).
                 build_when_idle()
+            # And the issues' sharing images (newsletters/sharing_images.py).
+            sharing_images.build_when_idle()
             wait = seconds_until_due()
             if wait is None and not loop and not self.others_sending():
                 return

@@ -15,7 +15,7 @@ from django.views.generic import ListView, View
 
 from msme_portal.page_cache import cache_public_page
 from msme_portal.thumbnails import COVER_WIDTH, thumbnail
-from newsletters import issue_page
+from newsletters import issue_page, sharing_images
 from newsletters.models import Issue, Meeting, Section
 
 
@@ -80,7 +80,10 @@ class IssueDetailView(View):
             if moved is None:
                 raise
             return moved
-        return issue_page.page_response(request, page)
+        response = issue_page.page_response(request, page)
+        # Derived from the issue: no query (newsletters/sharing_images.py).
+        response.context_data["sharing_image"] = sharing_images.page_image(page.issue, page.cover)
+        return response
 
 
 def moved_issue(slug):
