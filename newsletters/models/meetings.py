@@ -109,6 +109,11 @@ class MeetingQuerySet(models.QuerySet):
         """The home page's: the next Group meeting that still takes place."""
         return self.scheduled().upcoming().filter(kind=MeetingKind.MEETING).first()
 
+    def latest_held_meeting(self):
+        """The home page's while none is scheduled: the last Group meeting
+        that took place (not cancelled), before today."""
+        return self.scheduled().past().filter(kind=MeetingKind.MEETING).first()
+
 
 class Meeting(models.Model):
     """A meeting of the Group or an event, with its day, its time and place
