@@ -3,7 +3,8 @@
 The content comes from newsletters/issue_page.py, the builder behind the
 public issue page, so the email and the web page show the same sections,
 questions and lists. Only the presentation differs: the HTML part is laid out
-with tables and inline styles, as mail clients ignore style sheets, carries
+with tables, styled by one stylesheet inlined into its elements
+(newsletters/mail/email_styles.py), as most mail clients ignore style sheets, carries
 no script, and every address in it is absolute (rich text is rewritten by
 newsletters/mail/rich_text.py).
 
@@ -31,7 +32,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from newsletters.issue_page import build_page
-from newsletters.mail import links, styles
+from newsletters.mail import links
+from newsletters.mail.email_styles import inline_styles
 from newsletters.mail.rich_text import (
     absolute,
     email_html,
@@ -181,7 +183,6 @@ class IssueEmail:
             "web_url": web_url,
             "site_url": settings.SITE_URL,
             "cover_url": image_url(self.issue.cover_image),
-            "styles": styles,
             "title_language": page.title_language,
             "pdf": pdf_link(self.issue),
         }
@@ -219,7 +220,11 @@ class IssueEmail:
 
     def _render(self, language):
         with translation.override(language):
-            context = {**self.context(), "language": language}
+            context = {
+                **self.context(),
+                "language": language,
+                "direction": "rtl" if translation.get_language_bidi() else "ltr",
+            }
             subject = gettext("%(title)s · WTO MSME Group Newsletter") % {"title": self.issue.title}
             text = render_to_string(
                 "newsletters/email/issue/issue.txt",
@@ -240,7 +245,7 @@ class IssueEmail:
                 },
             )
             greetings = {"named": gettext("Dear %(name)s,"), "anonymous": gettext("Hello,")}
-        text, body = fold_text(text), fold_html(body)
+        text, body = fold_text(text), fold_html(inline_styles(body))
         return RenderedIssue(
             subject=subject,
             text_parts=tuple(_SPLIT.split(text)),

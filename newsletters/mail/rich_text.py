@@ -1,7 +1,8 @@
-"""Rich text made fit for email: inline styles and absolute addresses for
-the HTML part, a plain-text version, and lines folded to what mail servers
-accept. Both parts link the WTO document symbols of the text, as the web
-page does, in the language active while the email is rendered. Used by
+"""Rich text made fit for email: absolute addresses and no style or script
+of its own for the HTML part (the email's stylesheet styles it), a
+plain-text version, and lines folded to what mail servers accept. Both
+parts link the WTO document symbols of the text, as the web page does, in
+the language active while the email is rendered. Used by
 newsletters/mail/issue_email.py."""
 
 import html
@@ -15,7 +16,6 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from msme_portal.document_symbols import link_document_symbols
-from newsletters.mail.styles import RICH_TEXT_STYLES
 
 # Mail servers reject lines longer than 998 characters (RFC 5322), and Django
 # falls back to quoted-printable when it meets one, which costs time and
@@ -39,7 +39,7 @@ def image_url(image_field):
 
 
 class _EmailHTMLRewriter(HTMLParser):
-    """Re-serializes sanitized rich text with inline styles and absolute URLs."""
+    """Re-serializes sanitized rich text with absolute URLs and without styles."""
 
     def __init__(self, base_url):
         super().__init__(convert_charrefs=True)
@@ -66,8 +66,6 @@ class _EmailHTMLRewriter(HTMLParser):
             attributes[name] = value
         if tag == "img":
             attributes.setdefault("alt", "")
-        if tag in RICH_TEXT_STYLES:
-            attributes["style"] = RICH_TEXT_STYLES[tag]
         rendered = "".join(
             f' {name}="{html.escape(value, quote=True)}"' for name, value in attributes.items()
         )
@@ -92,9 +90,9 @@ class _EmailHTMLRewriter(HTMLParser):
 
 
 def email_html(fragment, base_url, language=None):
-    """Sanitized rich text made fit for a mail client: inline styles,
-    absolute links and image addresses, every image with a text alternative,
-    document symbols linked in `language` (by default the active one)."""
+    """Sanitized rich text made fit for a mail client: absolute links and
+    image addresses, every image with a text alternative, document symbols
+    linked in `language` (by default the active one)."""
     if not fragment:
         return ""
     rewriter = _EmailHTMLRewriter(base_url)

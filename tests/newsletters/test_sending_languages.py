@@ -105,7 +105,7 @@ def test_each_subscriber_gets_their_languages_edition_exactly_once(
         for reader in group:
             (message,) = by_address[reader.email]
             assert str(message["Subject"]).strip() == SUBJECTS[language]
-            assert f'<html lang="{language}">' in body_text(message, "html")
+            assert f'<html lang="{language}" dir="ltr"' in body_text(message, "html")
             assert TITLES[language] in body_text(message)
     # Starting them all again queues nobody: each person has the issue.
     publisher_client.post(url("send_confirm", issue.pk), {"languages": ["en", "fr", "es"]})
@@ -147,7 +147,7 @@ def test_a_language_held_back_is_sent_later_once(
     assert str(by_address[spanish.email][0]["Subject"]).strip() == SUBJECTS["es"]
     # The section not translated into Spanish is shown whole in English, marked so.
     html = body_text(by_address[spanish.email][0], "html")
-    assert '<html lang="es">' in html and TITLES["es"] in html
+    assert '<html lang="es" dir="ltr"' in html and TITLES["es"] in html
     assert re.search(r'<div lang="en">\s*<h2[^>]*>Women in trade</h2>', html)
     assert "Women-led firms." in html
     assert all(len(messages) == 1 for messages in by_address.values())
@@ -168,7 +168,7 @@ def test_the_send_page_shows_each_languages_recipients_and_edition(
     # A preview of each edition.
     assert f"{url('send_preview', issue.pk, 'html')}?language=fr" in page
     preview = publisher_client.get(url("send_preview", issue.pk, "html"), {"language": "es"})
-    assert '<html lang="es">' in preview.content.decode()
+    assert '<html lang="es" dir="ltr"' in preview.content.decode()
     assert TITLES["es"] in preview.content.decode()
     bad = publisher_client.get(url("send_preview", issue.pk, "html"), {"language": "de"})
     assert bad.status_code == 404
@@ -226,7 +226,7 @@ def test_a_test_send_is_in_the_language_chosen(editor_client, issue, smtp_server
     assert response.status_code == 302
     (message,) = smtp_server.wait_for(1)
     assert str(message["Subject"]).strip() == f"[Test] {SUBJECTS['fr']}"
-    assert '<html lang="fr">' in body_text(message, "html")
+    assert '<html lang="fr" dir="ltr"' in body_text(message, "html")
     assert TITLES["fr"] in body_text(message)
     bad = editor_client.post(
         url("send_test", issue.pk), {"addresses": "me@example.org", "language": "de"}

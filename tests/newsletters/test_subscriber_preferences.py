@@ -109,7 +109,7 @@ def test_a_spanish_sign_up_gets_spanish_emails_until_it_chooses_french(client, s
     html, text = body_text(issue_email, "html"), body_text(issue_email)
     assert subject(issue_email) == "Spring 2023 · Boletín del Grupo MIPYME de la OMC"
     assert issue_email["Content-Language"] == "es"
-    assert '<html lang="es">' in html
+    assert '<html lang="es" dir="ltr"' in html
     assert "Comercio digital de primavera" in html and "Comercio digital de primavera" in text
     assert "Spring 2023: digital trade" not in text and "Trade." not in text
     assert "En este número" in text and "In this issue" not in text
@@ -155,7 +155,7 @@ def test_a_spanish_sign_up_gets_spanish_emails_until_it_chooses_french(client, s
     assert len(received) == 4  # confirmation, welcome, two issues
     french = received[-1]
     assert subject(french) == ("Summer 2023 · Bulletin d’information du Groupe MPME de l’OMC")
-    assert '<html lang="fr">' in body_text(french, "html")
+    assert '<html lang="fr" dir="ltr"' in body_text(french, "html")
     assert "Commerce numérique d’été" in body_text(french)
     assert "Dans ce numéro" in body_text(french)
     assert unsigned(links.preferences_url(subscriber, "fr")) in links_in(french)
