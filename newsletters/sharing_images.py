@@ -22,6 +22,7 @@ import functools
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
 
 from django.conf import settings
@@ -30,7 +31,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from PIL import Image, ImageDraw, ImageFont
 
 from msme_portal import page_cache
@@ -40,6 +41,7 @@ from newsletters.models import Issue, IssueStatus
 logger = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1200, 630
+MASTHEAD = gettext_lazy("WTO MSME Group · Newsletter")
 # Part of every card's digest: change it when the design changes, and every
 # card is made again under a new name.
 DESIGN_VERSION = "1"
@@ -109,15 +111,13 @@ def card_for(issue, language):
     """The card of `issue` in `language`: its title there (or the English
     one while it is not translated) and its date as that language writes it."""
     with translation.override(language):
-        published_at = issue.published_at
+        published_on = timezone.localdate(issue.published_at) if issue.published_at else None
         return SharingCard(
             slug=issue.slug,
             language=language,
-            masthead=gettext("WTO MSME Group · Newsletter"),
+            masthead=str(MASTHEAD),
             title=issue.title,
-            date=dateformat.format(timezone.localtime(published_at), "j F Y")
-            if published_at
-            else "",
+            date=dateformat.format(published_on, "j F Y") if published_on else "",
         )
 
 
@@ -247,7 +247,7 @@ def build_when_idle():
 def build_changed_cards(*, force=False, on_progress=None):
     """Make the missing cards and delete the unused ones; returns how many
     were made."""
-    version = page_cache.content_version()
+    version = f"{page_cache.content_version()}:{wording_digest()}"
     if not force and cache.get(CHECKED_VERSION_KEY) == version:
         return 0
     stored = stored_cards()
@@ -272,6 +272,18 @@ def build_changed_cards(*, force=False, on_progress=None):
         default_storage.delete(name)
     cache.set(CHECKED_VERSION_KEY, version, None)
     return made
+
+
+def wording_digest():
+    """A digest of the design and of the words every card takes from the
+    translations (the masthead, the months): a deployment that changes them
+    changes every card without any content edit."""
+    words = [DESIGN_VERSION]
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            words.append(str(MASTHEAD))
+            words += [dateformat.format(date(2000, month, 1), "F") for month in range(1, 13)]
+    return hashlib.sha256("\n".join(words).encode()).hexdigest()[:12]
 
 
 def stored_cards():

@@ -116,6 +116,19 @@ def test_publishing_makes_a_card_per_language_and_an_edit_remakes_it_once(drawin
     assert len(drawing) == 4
 
 
+def test_a_new_design_remakes_every_card_without_a_content_edit(monkeypatch, drawing):
+    issue = make_draft_issue(title="Autumn 2022", slug="autumn-2022")
+    publish(issue)
+    assert build_changed_cards() == 3
+    assert build_changed_cards() == 0
+    before = stored_cards()
+
+    monkeypatch.setattr(sharing_images, "DESIGN_VERSION", "new design")
+
+    assert build_changed_cards() == 3
+    assert len(stored_cards()) == 3 and not set(stored_cards()) & set(before)
+
+
 def test_a_card_is_a_1200_by_630_png_with_the_title_drawn():
     issue = make_draft_issue(title="Autumn 2022", slug="autumn-2022")
     publish(issue)
