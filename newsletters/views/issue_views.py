@@ -38,9 +38,11 @@ class MeetingNotice:
     geneva_time: str  # "10:00", empty for an all-day meeting
     location: str
     title_language: str  # "en" while the title is not translated, else ""
+    description_language: str
 
 
 def meeting_notice(meeting, *, upcoming):
+    language = translation.get_language()
     starts_at = meeting.starts_at.astimezone(GENEVA) if meeting.starts_at else None
     return MeetingNotice(
         meeting=meeting,
@@ -49,7 +51,8 @@ def meeting_notice(meeting, *, upcoming):
         date_label=dateformat.format(starts_at.date() if starts_at else meeting.date, "j F Y"),
         geneva_time=f"{starts_at:%H:%M}" if starts_at else "",
         location=meeting.location_text(),
-        title_language=fallback_language(meeting, "title", translation.get_language()),
+        title_language=fallback_language(meeting, "title", language),
+        description_language=fallback_language(meeting, "description", language),
     )
 
 

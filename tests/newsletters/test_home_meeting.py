@@ -35,6 +35,7 @@ def test_the_next_meeting_with_its_time_in_geneva_place_and_links(client):
         format=MeetingFormat.HYBRID,
         place="WTO, Room W",
         link="https://www.wto.org/msme",
+        description="Agenda: the work plan for 2027.",
     )
 
     box = meeting_box(client)
@@ -47,6 +48,7 @@ def test_the_next_meeting_with_its_time_in_geneva_place_and_links(client):
     assert "WTO, Room W, and online" in box
     assert f'href="/en/meetings/{meeting.pk}.ics"' in box
     assert 'href="https://www.wto.org/msme"' in box
+    assert '<p class="muted">Agenda: the work plan for 2027.</p>' in box
     assert 'href="/en/meetings/"' in box
     assert "No meeting is scheduled yet." not in box
 
