@@ -72,13 +72,14 @@
     }
   }
 
-  // Called whenever a section's top crosses the reading line or leaves the
-  // window: the only moments the section being read can change.
+  // Called whenever a section or box enters or leaves the band above the
+  // reading line: the only moments the section being read can change. The
+  // boxes are watched too, so that a jump into one of them counts.
   var sections = new IntersectionObserver(markCurrent, {
     rootMargin: "0px 0px -" + (100 - READING_LINE * 100) + "% 0px",
   });
-  entries.forEach(function (entry) {
-    sections.observe(entry.target);
+  document.querySelectorAll("article .issue-section").forEach(function (section) {
+    sections.observe(section);
   });
   window.addEventListener("hashchange", markCurrent);
   window.addEventListener("resize", markCurrent);

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import expect
 
 from newsletters.models import SectionKind
 from newsletters.models.issues import BoxStyle, Listing
@@ -118,6 +120,31 @@ def test_main_pages_have_no_serious_accessibility_violations(page, server_url, w
         assert response.status == 200, path
         violations = blocking_violations(page)
         assert not violations, f"{path} at {width}px:\n" + "\n".join(violations)
+
+
+@pytest.mark.parametrize("forced_colors", ["none", "active"], ids=["light", "forced-colors"])
+@pytest.mark.parametrize("width", [1280, 768, 390])
+def test_issue_pages_have_no_serious_violations_in_either_colour_mode(
+    page, server_url, width, forced_colors
+):
+    """The issue page's reading aids too: scanned in the middle of the page,
+    with the contents marking the section being read and, on narrow
+    screens, the link back to them in the corner."""
+    call_command("load_demo", verbosity=0)
+    issue = build_site()
+    page.emulate_media(forced_colors=forced_colors)
+    page.set_viewport_size({"width": width, "height": 900})
+    for path in ["/en/issues/summer-2022/", "/fr/issues/summer-2022/", issue.get_absolute_url()]:
+        response = page.goto(server_url + path)
+        assert response.status == 200, path
+        page.evaluate(
+            "window.scrollTo({top: document.documentElement.scrollHeight / 2, behavior: 'instant'})"
+        )
+        expect(page.locator(".toc [aria-current]")).to_have_count(1)
+        if width < 1100:
+            expect(page.locator(".contents-return")).to_be_visible()
+        violations = blocking_violations(page)
+        assert not violations, f"{path} at {width}px, {forced_colors}:\n" + "\n".join(violations)
 
 
 def test_the_scan_reports_a_known_violation(page):
