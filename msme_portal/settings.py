@@ -317,6 +317,14 @@ ANYMAIL = {
 # The send worker makes the issues' PDF editions when it is idle
 # (newsletters/pdf_builds.py); 0 leaves them to `manage.py build_pdf_editions`.
 NEWSLETTER_PDF_EDITIONS = env_bool("NEWSLETTER_PDF_EDITIONS", True)
+# The send page's report on the email (newsletters/mail/email_report.py)
+# scans it in Chromium with axe-core (npm ci installs it, package.json);
+# 0 keeps only the checks of its markup, for a site without Chromium.
+NEWSLETTER_EMAIL_BROWSER_CHECKS = env_bool("NEWSLETTER_EMAIL_BROWSER_CHECKS", True)
+NEWSLETTER_CHROMIUM_PATH = os.environ.get("NEWSLETTER_CHROMIUM_PATH", "/usr/bin/chromium")
+NEWSLETTER_AXE_PATH = os.environ.get(
+    "NEWSLETTER_AXE_PATH", str(BASE_DIR / "node_modules" / "axe-core" / "axe.min.js")
+)
 # What the mail relay allows (newsletters/mail/throttle.py), kept by all send
 # workers together: messages a minute, and messages on their way to one
 # domain at once. 0 is no limit.

@@ -14,6 +14,9 @@ os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.
 os.environ.setdefault("DJANGO_ENV_FILE", "")
 # The send worker makes no PDF edition unless a test asks (seconds each).
 os.environ.setdefault("NEWSLETTER_PDF_EDITIONS", "0")
+# The send page scans the email in Chromium only where a test asks (seconds
+# a scan): tests/newsletters/test_email_report.py and the browser tests.
+os.environ.setdefault("NEWSLETTER_EMAIL_BROWSER_CHECKS", "0")
 # The email provider's webhook exists only with a secret.
 os.environ.setdefault("ANYMAIL_WEBHOOK_SECRET", "provider:test-webhook-secret")
 

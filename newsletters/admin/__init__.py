@@ -3,6 +3,7 @@ approval, meetings, subscribers, sends, and the suppression list."""
 
 from . import (  # noqa: F401  (registers the model admins)
     consent_admin,
+    delivery_admin,
     issue_admin,
     pending_change_admin,
     section_admin,

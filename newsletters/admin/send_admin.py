@@ -2,13 +2,16 @@
 
 From an issue (the "Send by email…" action on the issues list, or the
 "Send an issue…" button on the sends list) staff reach its send page: a
-preview of both parts of the email in each language, a form that mails a test
-in one language to up to ten addresses, each language's recipients, edition
+preview of both parts of the email in each language with its accessibility
+and rendering report (newsletters/mail/email_report.py), a form that mails a
+test in one language to up to ten addresses, each language's recipients, edition
 and sends (newsletters/mail/send_plan.py), and the button to a confirmation
 page where the languages to send now are ticked. Only publishers can start a
-send (newsletters/permissions.py), by POST; each language ticked gets a send of
-its own, which only queues deliveries for `manage.py send_deliveries` to mail.
-Sends and deliveries are read-only records.
+send (newsletters/permissions.py), by POST, and only with a reason, which the
+send records, when the report found problems that would exclude readers.
+Each language ticked gets a send of its own, which only queues deliveries for
+`manage.py send_deliveries` to mail. Sends are read-only records; so are
+deliveries (newsletters/admin/delivery_admin.py).
 """
 
 import smtplib
@@ -18,13 +21,13 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.mail import get_connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -35,9 +38,12 @@ from newsletters.admin.send_helpers import (
     MAX_TEST_ADDRESSES,
     FailedDeliveryInline,
     SendTestForm,
+    override_reason,
     plan_context,
+    report_context,
     worker_context,
 )
+from newsletters.mail.email_report import blocking_problems
 from newsletters.mail.issue_email import IssueEmail
 from newsletters.mail.outages import local_time
 from newsletters.mail.send_queue import (
@@ -47,7 +53,7 @@ from newsletters.mail.send_queue import (
     start_send,
 )
 from newsletters.mail.throttle import Throttle
-from newsletters.models import Delivery, DeliveryStatus, Issue, IssueSend, SubscriberLanguage
+from newsletters.models import Issue, IssueSend, SubscriberLanguage
 from newsletters.permissions import can_send
 
 TEMPLATES = "admin/newsletters/send/"
@@ -94,6 +100,8 @@ class IssueSendAdmin(ReadOnlyAdmin):
         "progress",
         "expected_end",
         "deliveries_link",
+        "report_override_reason",
+        "report_problem_list",
     ]
     readonly_fields = fields
     inlines = [FailedDeliveryInline]
@@ -168,6 +176,14 @@ class IssueSendAdmin(ReadOnlyAdmin):
             _("All deliveries of this send"),
             export_url,
             _("Download the delivery log (CSV)"),
+        )
+
+    @admin.display(description=_("problems the email's report found"))
+    def report_problem_list(self, obj):
+        if not obj.report_problems:
+            return "–"
+        return format_html_join(
+            "\n", "<p>{}: {}</p>", ((p["message"], p["where"]) for p in obj.report_problems)
         )
 
     @staticmethod
@@ -253,13 +269,15 @@ class IssueSendAdmin(ReadOnlyAdmin):
         sends = list(
             IssueSend.objects.filter(issue=issue).with_counts().select_related("started_by")
         )
+        plans = plan_context(issue, sends)
         context = self._context(
             request,
             issue,
             sends=sends,
             test_form=test_form or SendTestForm(),
             max_test_addresses=MAX_TEST_ADDRESSES,
-            **plan_context(issue, sends),
+            **plans,
+            **report_context(issue, [plan.language for plan in plans["plans"]]),
         )
         return TemplateResponse(request, TEMPLATES + "issue.html", context)
 
@@ -336,17 +354,34 @@ class IssueSendAdmin(ReadOnlyAdmin):
                 for code in SubscriberLanguage.values
                 if code in request.POST.getlist("languages")
             ]
-            if chosen:
-                return self._start_sends(request, issue, chosen)
-            error = _("Tick at least one language to send.")
+            problems = blocking_problems(issue, chosen)
+            reason = override_reason(request)
+            if not chosen:
+                error = _("Tick at least one language to send.")
+            elif problems and not reason:
+                error = _(
+                    "The email's report found problems that would exclude readers. Fix them "
+                    "first, or give the reason to send it anyway."
+                )
+            else:
+                return self._start_sends(request, issue, chosen, problems, reason)
+        plans = plan_context(issue)
+        to_check = [plan.language for plan in plans["plans"] if plan.can_send]
         context = self._context(
-            request, issue, title=_("Confirm the send"), error=error, **plan_context(issue)
+            request,
+            issue,
+            title=_("Confirm the send"),
+            error=error,
+            **plans,
+            **report_context(issue, to_check),
         )
         return TemplateResponse(request, TEMPLATES + "confirm.html", context)
 
-    def _start_sends(self, request, issue, languages):
+    def _start_sends(self, request, issue, languages, problems, reason):
         """A send per language in `languages`, each in its own transaction, so
-        one refused (nobody left to send to, say) leaves the others started."""
+        one refused (nobody left to send to, say) leaves the others started.
+        `problems` are the report's blocking ones per language, sent despite
+        for `reason`."""
         sends = []
         for language in languages:
             name = SubscriberLanguage(language).label
@@ -356,17 +391,22 @@ class IssueSendAdmin(ReadOnlyAdmin):
                     language=language,
                     user=request.user,
                     resend_missing=has_been_sent(issue, language),
+                    report_problems=[finding.as_dict() for finding in problems.get(language, [])],
+                    report_override_reason=reason if language in problems else "",
                 )
             except SendRefused as error:
                 self.message_user(request, f"{name}: {error}", messages.ERROR)
                 continue
             sends.append(send)
-            self.log_addition(
-                request,
-                send,
-                _("Started a send of %(issue)s in %(language)s.")
-                % {"issue": issue, "language": name},
-            )
+            logged = _("Started a send of %(issue)s in %(language)s.") % {
+                "issue": issue,
+                "language": name,
+            }
+            if send.report_override_reason:
+                logged += " " + _("Sent despite the email's report, because: %(reason)s") % {
+                    "reason": send.report_override_reason
+                }
+            self.log_addition(request, send, logged)
             # Wherever this lands, the message names the page to follow the
             # send on, one this user may see: never a reason to send again.
             self.message_user(
@@ -392,44 +432,3 @@ class IssueSendAdmin(ReadOnlyAdmin):
         if self.has_view_permission(request, send):
             return reverse("admin:newsletters_issuesend_change", args=[send.pk])
         return reverse("admin:newsletters_send_issue", args=[send.issue_id])
-
-
-class FailureFilter(admin.SimpleListFilter):
-    title = _("outcome")
-    parameter_name = "outcome"
-
-    def lookups(self, request, model_admin):
-        return [("problems", _("Failed or skipped"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "problems":
-            return queryset.filter(
-                Q(status=DeliveryStatus.FAILED) | Q(status=DeliveryStatus.SKIPPED)
-            )
-        return queryset
-
-
-@admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
-    list_display = ["subscriber", "issue", "status", "attempts", "sent_at", "last_error"]
-    list_select_related = ["subscriber", "issue"]
-    # Filtered by send through links from the sends list (send__id__exact);
-    # a filter listing every send would cost a query per send.
-    list_filter = ["status", FailureFilter, "issue"]
-    search_fields = ["subscriber__email"]
-    fields = [
-        "send",
-        "issue",
-        "subscriber",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "claimed_at",
-        "sent_at",
-        "message_id",
-        "last_error",
-    ]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("send__issue")

@@ -1,6 +1,6 @@
 """The pieces of the send pages (newsletters/admin/send_admin.py) that are
 not the model admins: the test-send form, the workers' status, each
-language's plan, and the failures shown on a send's page."""
+language's plan, the email's report, and the failures shown on a send's page."""
 
 import re
 
@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from newsletters.mail.email_report import reports_for
 from newsletters.mail.send_plan import language_plans
 from newsletters.mail.send_queue import (
     SendRefused,
@@ -135,3 +136,25 @@ def plan_context(issue, sends=None):
         # send now has been sent before.
         "resend": bool(ticked) and all(plan.is_resend for plan in ticked),
     }
+
+
+def report_context(issue, languages):
+    """The email's report in each of `languages`, for
+    admin/newsletters/send/report.html, and whether any problem blocks."""
+    reports = reports_for(issue, languages)
+    entries = [
+        {
+            "language": language,
+            "name": SubscriberLanguage(language).label,
+            "blocking": report.blocking,
+            "advice": report.advice,
+            "size": report.size,
+        }
+        for language, report in reports.items()
+    ]
+    return {"reports": entries, "report_blocks": any(entry["blocking"] for entry in entries)}
+
+
+def override_reason(request):
+    """The reason a publisher gave to send despite the report, or ""."""
+    return request.POST.get("override_reason", "").strip()

@@ -67,9 +67,19 @@ def check_can_send(issue, *, language=settings.LANGUAGE_CODE, resend_missing=Fal
         )
 
 
-def start_send(issue, *, language=settings.LANGUAGE_CODE, user=None, resend_missing=False):
+def start_send(
+    issue,
+    *,
+    language=settings.LANGUAGE_CODE,
+    user=None,
+    resend_missing=False,
+    report_problems=(),
+    report_override_reason="",
+):
     """Queue `issue` in `language` for every confirmed subscriber of that
-    language (or, for a re-send, every one without it) and return the IssueSend."""
+    language (or, for a re-send, every one without it) and return the
+    IssueSend, which records the problems of the email's report that the
+    sender chose to send despite, and why."""
     with transaction.atomic():
         # Locks the issue row on PostgreSQL so two starts cannot interleave;
         # SQLite serializes write transactions anyway.
@@ -90,6 +100,8 @@ def start_send(issue, *, language=settings.LANGUAGE_CODE, user=None, resend_miss
             started_by=user,
             is_resend=resend_missing,
             recipient_count=len(recipients),
+            report_problems=list(report_problems),
+            report_override_reason=report_override_reason,
         )
         for start in range(0, len(recipients), CREATE_BATCH_SIZE):
             Delivery.objects.bulk_create(

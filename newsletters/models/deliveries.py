@@ -87,6 +87,19 @@ class IssueSend(models.Model):
         default=SubscriberLanguage.ENGLISH,
         help_text=_("The edition sent, to the confirmed subscribers who chose this language."),
     )
+    # The email's report (newsletters/mail/email_report.py) at the start:
+    # a send with problems that block starts only with a publisher's reason.
+    report_problems = models.JSONField(
+        _("problems the email's report found"),
+        default=list,
+        blank=True,
+        help_text=_("The problems that block a send, as the report found them when it started."),
+    )
+    report_override_reason = models.TextField(
+        _("reason to send despite the report"),
+        blank=True,
+        help_text=_("Why the publisher sent it although the report found problems."),
+    )
 
     objects = IssueSendQuerySet.as_manager()
 

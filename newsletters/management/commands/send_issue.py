@@ -8,6 +8,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from newsletters.mail.email_report import blocking_problems
 from newsletters.mail.send_queue import SendRefused, check_can_send, missing_recipients, start_send
 from newsletters.models import Issue, SubscriberLanguage
 
@@ -50,8 +51,14 @@ class Command(BaseCommand):
             help="For an issue already sent: queue it for the confirmed subscribers "
             "who have not received it (failed, skipped or subscribed since).",
         )
+        parser.add_argument(
+            "--override-reason",
+            default="",
+            help="Send although the email's report found problems that would exclude "
+            "readers, for this reason (kept with the send).",
+        )
 
-    def handle(self, *args, slug, yes, resend_missing, language, **options):
+    def handle(self, *args, slug, yes, resend_missing, language, override_reason, **options):
         try:
             issue = Issue.objects.get(slug=slug)
         except Issue.DoesNotExist as error:
@@ -60,6 +67,16 @@ class Command(BaseCommand):
             check_can_send(issue, language=language, resend_missing=resend_missing)
         except SendRefused as error:
             raise CommandError(str(error)) from error
+        problems = blocking_problems(issue, [language]).get(language, [])
+        override_reason = override_reason.strip()
+        if problems:
+            listed = "\n".join(f"  - {finding.message} {finding.where}" for finding in problems)
+            if not override_reason:
+                raise CommandError(
+                    "The email's report found problems that would exclude readers:\n"
+                    f"{listed}\nFix them, or pass --override-reason to send it anyway."
+                )
+            self.stderr.write(f"Sending despite the email's report:\n{listed}")
         count = missing_recipients(issue, language).count()
         what = "Re-send" if resend_missing else "Send"
         if not yes:
@@ -67,7 +84,13 @@ class Command(BaseCommand):
             if not confirmed_at_terminal(question):
                 raise CommandError("Nothing was queued.")
         try:
-            send = start_send(issue, language=language, resend_missing=resend_missing)
+            send = start_send(
+                issue,
+                language=language,
+                resend_missing=resend_missing,
+                report_problems=[finding.as_dict() for finding in problems],
+                report_override_reason=override_reason if problems else "",
+            )
         except SendRefused as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
