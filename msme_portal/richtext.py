@@ -3,14 +3,19 @@
 Every model that stores formatted text uses `RichTextField` from here, so the
 editor can be swapped in one place. Values are sanitized with nh3 (Ammonia)
 on every save against an explicit allow-list, so stored HTML can never carry
-script, event handlers, foreign frames or `javascript:`/`data:` URLs.
+script, event handlers, foreign frames or `javascript:`/`data:` URLs. A form
+refuses an image without a text alternative unless it is marked decorative
+(the class "decorative", which the sanitizer keeps and nothing else).
 """
 
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import nh3
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from msme_portal.storage import is_stored_media_url
 
@@ -22,13 +27,16 @@ ALLOWED_TAGS = {
 
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "width", "height"},
+    "img": {"src", "alt", "width", "height", "class"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
     "ol": {"start"},
 }
 
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+# An image that only decorates: screen readers skip it (alt="").
+DECORATIVE_CLASS = "decorative"
 
 
 def is_own_media_url(url):
@@ -47,6 +55,8 @@ def _filter_attribute(tag, attribute, value):
         return None
     if attribute in {"width", "height", "colspan", "rowspan", "start"} and not value.isdigit():
         return None
+    if attribute == "class":
+        return DECORATIVE_CLASS if DECORATIVE_CLASS in value.split() else None
     return value
 
 
@@ -65,8 +75,43 @@ def sanitize_html(html):
     ).strip()
 
 
+class _ImagesWithoutText(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sources = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        decorative = DECORATIVE_CLASS in (attributes.get("class") or "").split()
+        if tag == "img" and not decorative and not (attributes.get("alt") or "").strip():
+            self.sources.append((attributes.get("src") or "").rsplit("/", 1)[-1])
+
+
+def images_without_text(html):
+    """The file names of the images in `html` that have no text alternative
+    and are not marked decorative."""
+    parser = _ImagesWithoutText()
+    parser.feed(html or "")
+    parser.close()
+    return parser.sources
+
+
 class RichTextField(RichTextUploadingField):
     """Formatted text, edited with CKEditor in the admin, sanitized on save."""
+
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        missing = images_without_text(sanitize_html(value))
+        if missing:
+            raise ValidationError(
+                _(
+                    "Give each image a text alternative (%(images)s): in the image's "
+                    "properties, describe it under “Alternative Text”. If it only decorates, "
+                    "type decorative under Advanced → “Stylesheet classes” instead."
+                ),
+                code="image_without_text",
+                params={"images": ", ".join(missing)},
+            )
 
     def pre_save(self, model_instance, add):
         value = sanitize_html(getattr(model_instance, self.attname))
