@@ -5,64 +5,19 @@ preview and the email use too. An issue's former slugs redirect to it
 (newsletters/models/former_addresses.py).
 """
 
-import zoneinfo
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView, View
 
 from msme_portal.page_cache import cache_public_page
 from msme_portal.thumbnails import COVER_WIDTH, thumbnail
 from newsletters import issue_page, sharing_images
-from newsletters.models import Issue, Meeting, Section
-from newsletters.models.meetings import DEFAULT_TIME_ZONE
-from newsletters.views.meeting_views import fallback_language
-
-GENEVA = zoneinfo.ZoneInfo(DEFAULT_TIME_ZONE)
-
-
-@dataclass(frozen=True)
-class MeetingNotice:
-    """The home page's meeting: the next one, or while none is scheduled
-    the latest one held. Its day and time are Geneva's, where the Group meets."""
-
-    meeting: Meeting
-    upcoming: bool
-    date_iso: str  # "2026-07-15", or "2026-07-15T10:00+02:00" with a time
-    date_label: str  # "15 July 2026"
-    geneva_time: str  # "10:00", empty for an all-day meeting
-    location: str
-    title_language: str  # "en" while the title is not translated, else ""
-    description_language: str
-
-
-def meeting_notice(meeting, *, upcoming):
-    language = translation.get_language()
-    starts_at = meeting.starts_at.astimezone(GENEVA) if meeting.starts_at else None
-    return MeetingNotice(
-        meeting=meeting,
-        upcoming=upcoming,
-        date_iso=starts_at.isoformat(timespec="minutes") if starts_at else meeting.date.isoformat(),
-        date_label=dateformat.format(starts_at.date() if starts_at else meeting.date, "j F Y"),
-        geneva_time=f"{starts_at:%H:%M}" if starts_at else "",
-        location=meeting.location_text(),
-        title_language=fallback_language(meeting, "title", language),
-        description_language=fallback_language(meeting, "description", language),
-    )
-
-
-def home_meeting():
-    """The next meeting's notice, else the latest held one's, else None."""
-    meeting = Meeting.objects.next_meeting()
-    if meeting is not None:
-        return meeting_notice(meeting, upcoming=True)
-    held = Meeting.objects.latest_held_meeting()
-    return meeting_notice(held, upcoming=False) if held is not None else None
+from newsletters.home_meeting import home_meeting
+from newsletters.models import Issue, Section
 
 
 # The next meeting changes with the date, which is part of every page's ETag
