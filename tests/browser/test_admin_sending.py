@@ -23,7 +23,11 @@ def publisher(django_user_model, staff_groups):
     return user
 
 
-def test_a_publisher_sends_an_issue_and_lands_on_its_progress_page(page, server_url, publisher):
+def test_a_publisher_sends_an_issue_and_lands_on_its_progress_page(
+    page, server_url, publisher, settings
+):
+    # The send page scans the email in Chromium, as on the site.
+    settings.NEWSLETTER_EMAIL_BROWSER_CHECKS = True
     issue = make_issue(title="Summer 2022")
     make_section(issue, title="Digital trade")
     now = timezone.now()
@@ -49,6 +53,9 @@ def test_a_publisher_sends_an_issue_and_lands_on_its_progress_page(page, server_
     page.click("button[name=index]")
     expect(page.locator("#content h1")).to_have_text("Send “Summer 2022” by email")
     expect(page.get_by_text("It will go to 3 confirmed subscribers.")).to_be_visible()
+    # The email's report: checked in each language, nothing that blocks.
+    for language in ("en", "fr", "es"):
+        expect(page.locator(f"#report-{language} td").nth(1)).to_have_text("None")
 
     page.get_by_role("link", name="Send to subscribers…").click()
     expect(page.get_by_text("Send “Summer 2022” to 3 confirmed subscribers?")).to_be_visible()
