@@ -32,6 +32,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext, gettext_lazy
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
 from msme_portal import page_cache
@@ -58,11 +59,12 @@ BRAND = "#0b4f8a"
 BRAND_DARK = "#073763"
 ACCENT = "#b3471d"
 
-# The shipped fonts; Pillow's FreeType reads WOFF2 itself. The latin subset
-# covers English, French and Spanish.
-MASTHEAD_FONT = "fonts/source-sans-3-latin-600-normal.woff2"
-TITLE_FONT = "fonts/source-serif-4-latin-700-normal.woff2"
-DATE_FONT = "fonts/source-sans-3-latin-400-normal.woff2"
+# The shipped fonts (static/fonts/), which Pillow's FreeType reads as WOFF2.
+# Each comes in two subsets: "latin" covers English, French and Spanish,
+# "latin-ext" the other Latin letters a name may have ("Łódź", "Việt Nam").
+MASTHEAD_FONT = "fonts/source-sans-3-{subset}-600-normal.woff2"
+TITLE_FONT = "fonts/source-serif-4-{subset}-700-normal.woff2"
+DATE_FONT = "fonts/source-sans-3-{subset}-400-normal.woff2"
 
 MARGIN = 80
 BAND_HEIGHT = 120  # the masthead's band across the top
@@ -143,9 +145,47 @@ def page_image(issue, cover):
 # Drawing
 
 
+class Typeface:
+    """A font at one size in both its subsets: each character is drawn from
+    the latin subset if it has it, else from latin-ext."""
+
+    def __init__(self, name, size):
+        self.size = size
+        self.latin = ImageFont.truetype(finders.find(name.format(subset="latin")), size)
+        self.extended = ImageFont.truetype(finders.find(name.format(subset="latin-ext")), size)
+        self.latin_characters = latin_characters(name)
+
+    def runs(self, text):
+        """`text` in pieces of (font, characters) to draw one after another."""
+        pieces = []
+        for character in text:
+            use = self.latin if ord(character) in self.latin_characters else self.extended
+            if pieces and pieces[-1][0] is use:
+                pieces[-1][1] += character
+            else:
+                pieces.append([use, character])
+        return pieces
+
+    def getlength(self, text):
+        return sum(use.getlength(piece) for use, piece in self.runs(text))
+
+    def draw(self, draw, position, text, fill, anchor="la"):
+        x, y = position
+        for use, piece in self.runs(text):
+            draw.text((x, y), piece, font=use, fill=fill, anchor=anchor)
+            x += use.getlength(piece)
+
+
+@functools.cache
+def latin_characters(name):
+    """The code points the latin subset of font `name` has glyphs for."""
+    with TTFont(finders.find(name.format(subset="latin"))) as subset:
+        return frozenset(subset.getBestCmap())
+
+
 @functools.cache
 def font(name, size):
-    return ImageFont.truetype(finders.find(name), size)
+    return Typeface(name, size)
 
 
 def wrap(text, typeface, width):
@@ -193,21 +233,14 @@ def render_png(card):
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH, BAND_HEIGHT), fill=BRAND)
     draw.rectangle((0, BAND_HEIGHT, WIDTH, BAND_HEIGHT + 10), fill=ACCENT)
-    draw.text(
-        (MARGIN, BAND_HEIGHT // 2),
-        card.masthead.upper(),
-        font=font(MASTHEAD_FONT, 34),
-        fill=PAPER,
-        anchor="lm",
-    )
+    masthead = font(MASTHEAD_FONT, 34)
+    masthead.draw(draw, (MARGIN, BAND_HEIGHT // 2), card.masthead.upper(), PAPER, anchor="lm")
     typeface, lines, line_height = fit_title(card.title)
     left, top, _right, _bottom = TITLE_BOX
     for number, line in enumerate(lines):
-        draw.text((left, top + number * line_height), line, font=typeface, fill=BRAND_DARK)
+        typeface.draw(draw, (left, top + number * line_height), line, BRAND_DARK)
     if card.date:
-        draw.text(
-            (MARGIN, HEIGHT - 80), card.date, font=font(DATE_FONT, 40), fill=INK_SOFT, anchor="ls"
-        )
+        font(DATE_FONT, 40).draw(draw, (MARGIN, HEIGHT - 80), card.date, INK_SOFT, anchor="ls")
     draw.rectangle((0, HEIGHT - 16, WIDTH, HEIGHT), fill=BRAND_DARK)
     output = BytesIO()
     image.save(output, "PNG", optimize=True)

@@ -7,11 +7,13 @@ import re
 from io import BytesIO
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone, translation
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops
 
 from msme_portal.page_cache import invalidate
@@ -172,6 +174,18 @@ def test_a_long_title_wraps_and_shrinks_inside_the_title_area():
     assert len(lines) > 1 and font.size < sharing_images.fit_title("Short")[0].size
     assert " ".join(lines) == long_title
     assert not has_ink(short, (left, top + 150, right, bottom))
+
+
+def test_letters_beyond_the_latin_subset_come_from_latin_ext():
+    typeface = sharing_images.font(sharing_images.TITLE_FONT, 60)
+
+    runs = [(use is typeface.extended, piece) for use, piece in typeface.runs("Łódź, Türkiye")]
+
+    assert runs == [(True, "Ł"), (False, "ód"), (True, "ź"), (False, ", Türkiye")]
+    # And latin-ext has the glyphs latin lacks.
+    name = finders.find(sharing_images.TITLE_FONT.format(subset="latin-ext"))
+    with TTFont(name) as extended:
+        assert {ord("Ł"), ord("ź")} <= set(extended.getBestCmap())
 
 
 def test_the_issue_page_announces_its_card_with_absolute_addresses(client, settings):
