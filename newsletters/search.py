@@ -261,7 +261,7 @@ def search(query):
         results.append(
             Result(
                 kind=_("Guide"),
-                title=str(guide),
+                title=shorten(str(guide), MAX_TITLE_CHARS),
                 url=guide.url,
                 context=guide.topic.name,
                 snippet=highlight(guide.summary or guide.title, marks),
