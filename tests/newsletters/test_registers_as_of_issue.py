@@ -52,8 +52,9 @@ def email_parts(issue):
 def email_members(issue):
     """The names in the members list of the email's HTML and of its text."""
     html, text = email_parts(issue)
-    members_paragraph = r'<p class="members" style="[^"]*">(.*?)</p>'
-    listed = re.search(members_paragraph, html, flags=re.DOTALL).group(1)
+    # The paragraph that lists them, names between middle dots.
+    paragraphs = re.findall(r"<p[^>]*>(.*?)</p>", html, flags=re.DOTALL)
+    listed = max(paragraphs, key=lambda paragraph: paragraph.count(" · "))
     # Long lines of both parts are folded for mail clients.
     html_names = [unescape(name) for name in " ".join(listed.split()).split(" · ")]
     after_size = re.split(r"The Group has \d+ WTO Members\.\n", text)[1].split("\n\n")[0]
