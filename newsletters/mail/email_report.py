@@ -21,14 +21,22 @@ from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from msme_portal import page_cache
 from newsletters.mail.email_checks import ADVICE, BLOCKING, Finding, markup_findings
 from newsletters.mail.issue_email import IssueEmail
+from newsletters.models import Issue, SubscriberLanguage
 
 logger = logging.getLogger(__name__)
 
 # Raise it when a check changes, so kept reports are made again.
 CHECKS_VERSION = 1
 REPORT_CACHE_SECONDS = 7 * 24 * 3600
+# The idle send worker checks the emails of the latest issues ahead of the
+# send page (`check_when_idle()`), one worker at a time.
+ISSUES_CHECKED_AHEAD = 3
+CHECKED_VERSION_KEY = "newsletters:email-reports:checked-version"
+CHECKING_KEY = "newsletters:email-reports:checking"
+CHECKING_TIMEOUT = 600
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # axe's own contrast rule sees the light mode only; ours measures both.
@@ -142,6 +150,28 @@ def reports_for(issue, languages):
     if unchecked:
         reports.update(check_emails(unchecked))
     return {language: reports[language] for language in languages}
+
+
+def check_when_idle():
+    """For the send workers: the reports of the latest published issues'
+    emails, made ahead so the send page need not wait for Chromium. Only
+    when the content changed since the last look; an error is logged, never
+    raised (the send page makes what is missing)."""
+    if not settings.NEWSLETTER_EMAIL_BROWSER_CHECKS:
+        return
+    version = page_cache.content_version()
+    if cache.get(CHECKED_VERSION_KEY) == version or not cache.add(
+        CHECKING_KEY, 1, timeout=CHECKING_TIMEOUT
+    ):
+        return
+    try:
+        for issue in Issue.objects.published()[:ISSUES_CHECKED_AHEAD]:
+            reports_for(issue, SubscriberLanguage.values)
+        cache.set(CHECKED_VERSION_KEY, version, None)
+    except Exception:
+        logger.exception("Could not check the emails ahead of their send")
+    finally:
+        cache.delete(CHECKING_KEY)
 
 
 def blocking_problems(issue, languages):

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsletters import sharing_images
-from newsletters.mail import outbox
+from newsletters.mail import email_report, outbox
 from newsletters.mail.bounce_handling import record_refusal, skip_suppressed
 from newsletters.mail.issue_email import IssueEmail, message_id
 from newsletters.mail.outages import OutageHandling
@@ -369,8 +369,10 @@ class Worker(OutageHandling):
             if settings.NEWSLETTER_PDF_EDITIONS:
                 # Idle: the PDF editions of what changed (newsletters/pdf_builds.py).
                 build_when_idle()
-            # And the issues' sharing images (newsletters/sharing_images.py).
+            # And the issues' sharing images (newsletters/sharing_images.py),
+            # and the report on the latest emails for the send page.
             sharing_images.build_when_idle()
+            email_report.check_when_idle()
             wait = seconds_until_due()
             if wait is None and not loop and not self.others_sending():
                 return

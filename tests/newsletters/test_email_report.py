@@ -224,3 +224,19 @@ def test_send_issue_needs_a_reason_for_a_blocked_email(oversized_issue):
     send = IssueSend.objects.get()
     assert send.report_override_reason == "Archive copy."
     assert send.report_problems[0]["check"] == "size"
+
+
+def test_the_idle_worker_checks_the_latest_emails_ahead_of_the_send_page(
+    browser_checks, settings
+):
+    from newsletters.mail.worker import Worker
+    from tests.newsletters.helpers import FAST
+
+    issue = make_issue(title="Checked ahead")
+    make_section(issue, title="News", body="<p>Ready.</p>")
+    Worker(**FAST).run()
+
+    # Kept by the worker: the send page needs no browser for it.
+    settings.NEWSLETTER_CHROMIUM_PATH = "/nonexistent/chromium"
+    reports = reports_for(issue, ["en", "fr", "es"])
+    assert all(report.blocking == [] for report in reports.values())
