@@ -22,7 +22,8 @@
     }
   });
 
-  // A section is being read once its top has passed this line.
+  // A section is being read once its top is in the upper quarter of the
+  // window or above it.
   var READING_LINE = 0.25;
 
   function currentEntry() {
