@@ -35,6 +35,7 @@ class IssueLink:
 
     slug: str
     title: str
+    pk: int | None = None
 
 
 @dataclass(frozen=True)
@@ -145,8 +146,8 @@ def neighbours(issue, published):
                 following = other
                 break
     return (
-        IssueLink(previous.slug, previous.title) if previous else None,
-        IssueLink(following.slug, following.title) if following else None,
+        IssueLink(previous.slug, previous.title, previous.pk) if previous else None,
+        IssueLink(following.slug, following.title, following.pk) if following else None,
     )
 
 
@@ -251,11 +252,18 @@ def page_former_anchors(sections):
     return kept
 
 
+def reference_day(issue):
+    """The day the page reads the registers and meetings as of: the issue's
+    publication day (a draft: today)."""
+    if issue.published_at:
+        return timezone.localdate(issue.published_at)
+    return timezone.localdate()
+
+
 def load_listings(issue, asked):
     """The Listings the `asked` kinds name, each loaded only if asked."""
     listings = Listings()
-    reference = timezone.localdate(issue.published_at) if issue.published_at else None
-    reference = reference or timezone.localdate()
+    reference = reference_day(issue)
     if {Listing.UPCOMING_MEETINGS, Listing.PAST_EVENTS} & asked:
         # One query for both lists: meetings and events from the issue's
         # date on, and the events of the half year before it, so the date

@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from newsletters import sharing_images
+from newsletters import issue_documents, sharing_images
 from newsletters.mail import email_report, outbox
 from newsletters.mail.bounce_handling import record_refusal, skip_suppressed
 from newsletters.mail.issue_email import IssueEmail, message_id
@@ -373,6 +373,8 @@ class Worker(OutageHandling):
             # and the report on the latest emails for the send page.
             sharing_images.build_when_idle()
             email_report.check_when_idle()
+            # And the published issues' pages, stored ahead of readers.
+            issue_documents.build_when_idle()
             wait = seconds_until_due()
             if wait is None and not loop and not self.others_sending():
                 return

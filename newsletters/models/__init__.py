@@ -2,6 +2,7 @@ from .account_emails import AccountEmail, AccountEmailKind, AccountEmailStatus
 from .consent import ConsentWording
 from .deliveries import Delivery, DeliveryStatus, IssueSend, SendWorker  # noqa: F401
 from .former_addresses import FormerIssueSlug
+from .issue_documents import IssueDocument, IssuePageGeneration
 from .issues import (
     Issue,
     IssueStatus,
@@ -37,6 +38,8 @@ __all__ = [
     "ErasureRecord",
     "FormerIssueSlug",
     "Issue",
+    "IssueDocument",
+    "IssuePageGeneration",
     "IssueStatus",
     "Meeting",
     "MeetingKind",

@@ -15,7 +15,7 @@ from django.views.generic import ListView, View
 
 from msme_portal.page_cache import cache_public_page
 from msme_portal.thumbnails import COVER_WIDTH, thumbnail
-from newsletters import issue_page, sharing_images
+from newsletters import issue_documents
 from newsletters.home_meeting import home_meeting
 from newsletters.models import Issue, Section
 
@@ -70,21 +70,19 @@ class IssueListView(ListView):
 
 @method_decorator(cache_public_page, name="get")
 class IssueDetailView(View):
-    """A published issue: see newsletters/issue_page.py. A slug the issue
-    had before answers with a permanent redirect to its address."""
+    """A published issue: see newsletters/issue_page.py, stored by
+    newsletters/issue_documents.py. A slug the issue had before answers with
+    a permanent redirect to its address."""
 
     def get(self, request, slug):
         try:
-            page = issue_page.load_published_page(slug)
+            # Stored whole once rendered (newsletters/issue_documents.py).
+            return issue_documents.issue_page_response(request, slug)
         except Http404:
             moved = moved_issue(slug)
             if moved is None:
                 raise
             return moved
-        response = issue_page.page_response(request, page)
-        # Derived from the issue: no query (newsletters/sharing_images.py).
-        response.context_data["sharing_image"] = sharing_images.page_image(page.issue, page.cover)
-        return response
 
 
 def moved_issue(slug):

@@ -109,7 +109,8 @@ def imported_names(path):
 
 
 CLIENTS = [
-    "newsletters/views/issue_views.py",
+    # The public view serves the pages newsletters/issue_documents.py stores.
+    "newsletters/issue_documents.py",
     "newsletters/admin/issue_admin.py",
     "newsletters/mail/issue_email.py",
 ]
@@ -120,3 +121,8 @@ def test_the_page_its_preview_and_its_email_are_built_by_the_issue_page_module(c
     names = set(imported_names(Path(settings.BASE_DIR) / client_module))
     assert "newsletters.issue_page" in names
     assert not {name for name in names if name.startswith("newsletters.views")}
+
+
+def test_the_public_view_serves_the_stored_pages():
+    names = set(imported_names(Path(settings.BASE_DIR) / "newsletters/views/issue_views.py"))
+    assert "newsletters.issue_documents" in names
