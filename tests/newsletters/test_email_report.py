@@ -226,9 +226,7 @@ def test_send_issue_needs_a_reason_for_a_blocked_email(oversized_issue):
     assert send.report_problems[0]["check"] == "size"
 
 
-def test_the_idle_worker_checks_the_latest_emails_ahead_of_the_send_page(
-    browser_checks, settings
-):
+def test_the_idle_worker_checks_the_latest_emails_ahead_of_the_send_page(browser_checks, settings):
     from newsletters.mail.worker import Worker
     from tests.newsletters.helpers import FAST
 
