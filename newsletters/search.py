@@ -13,30 +13,27 @@ import html
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from modeltranslation.translator import translator
 
-from guides.models import Guide
-from newsletters.models import Issue, Question, Section
+from guides.models import Audience, Guide
+from newsletters.models import Issue, Question, Section, SectionKind
 
-# The fields searched. On PostgreSQL, sections and questions are matched
-# against a stored document of these fields per language, kept by the
-# database in `search_document` (English), `search_document_fr` and
-# `search_document_es` columns (migrations 0007 and 0016): changing these
-# fields needs a migration that changes those columns too. A text not yet
-# translated is searched in English, as the page shows it.
+# The fields searched. On PostgreSQL, sections, questions and guides are
+# matched against a stored document of these fields per language, kept by
+# the database in `search_document` (English), `search_document_fr` and
+# `search_document_es` columns with a GIN index each (migrations 0007 and
+# 0016; 0027 for guides): changing these fields needs a migration that
+# changes those columns too. A text not yet translated is searched in
+# English, as the page shows it.
 SECTION_FIELDS = ("title", "body", "interviewee_name")
 QUESTION_FIELDS = ("question", "answer")
 GUIDE_FIELDS = ("title", "summary")
@@ -174,10 +171,19 @@ def _text_filter(fields, terms):
     return condition
 
 
+# The English document's column per model; other languages' add _fr, _es.
+# The guides' table is another app's: its columns bear this app's name.
+DOCUMENT_COLUMNS = {
+    Section: "search_document",
+    Question: "search_document",
+    Guide: "newsletters_search_document",
+}
+
+
 def stored_document(model, language="en"):
     """The search document column PostgreSQL keeps for `model`'s table in `language`."""
     table = connection.ops.quote_name(model._meta.db_table)
-    column = "search_document" if language == "en" else f"search_document_{language}"
+    column = DOCUMENT_COLUMNS[model] + ("" if language == "en" else f"_{language}")
     # No outside input: the model's own table name and a known column.
     return RawSQL(f"{table}.{column}", [], output_field=SearchVectorField())  # noqa: S611
 
@@ -185,29 +191,25 @@ def stored_document(model, language="en"):
 def _full_text(queryset, document, query, language):
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIGS[language])
     # alias(), not annotate(): the document is matched and ranked, never
-    # selected.
+    # selected. Equal ranks are common (a word once in each of many
+    # sections): the oldest row first, so the first MAX_RESULTS, and the
+    # page, are the same on every request.
     return (
         queryset.alias(document=document)
         .filter(document=search_query)
         .annotate(rank=SearchRank(document, search_query))
-        .order_by("-rank")
+        .order_by("-rank", "pk")
     )
 
 
 def _matching(queryset, fields, query, terms):
+    """`queryset`'s rows that match, best first on PostgreSQL."""
     language = search_language()
     if connection.vendor != "postgresql":
         return queryset.filter(
             _text_filter(language_fields(queryset.model, fields, language), terms)
         )
-    if queryset.model in (Section, Question):
-        document = stored_document(queryset.model, language)
-    else:
-        # Guides: a few hundred short texts, made into documents as searched.
-        document = SearchVector(
-            *language_fields(queryset.model, fields, language), config=SEARCH_CONFIGS[language]
-        )
-    return _full_text(queryset, document, query, language)
+    return _full_text(queryset, stored_document(queryset.model, language), query, language)
 
 
 def matching_sections(query, terms):
@@ -223,49 +225,123 @@ def matching_questions(query, terms):
     return _matching(questions, QUESTION_FIELDS, query, terms)[:MAX_RESULTS]
 
 
-def search(query):
-    """Results for `query` (already cleaned): sections first, then guides."""
-    terms = query_terms(query)
-    if not terms:
-        return []
-    sections = matching_sections(query, terms)
-    questions = matching_questions(query, terms)
-    guides = _matching(Guide.objects.select_related("topic"), GUIDE_FIELDS, query, terms)[
-        :MAX_RESULTS
-    ]
+# The results page reads rows, not model instances: only the columns it
+# shows, and no instance to build for each match, its issue and its topic.
 
-    marks = marked_terms(terms)
+
+def translated(name, language):
+    """The columns of translated field `name` (a lookup path) the page reads
+    in `language`: that language's and English, its fallback."""
+    return list(dict.fromkeys([f"{name}_{language}", f"{name}_en"]))
+
+
+def text_in(row, name, language):
+    """Translated field `name` of a values() row as the page shows it: in
+    `language`, or in English while it is not translated."""
+    return row[f"{name}_{language}"] or row[f"{name}_en"] or ""
+
+
+class IssueUrls(dict):
+    """Issue addresses by slug, each reversed once per search."""
+
+    def __missing__(self, slug):
+        url = self[slug] = reverse("newsletters:issue_detail", kwargs={"slug": slug})
+        return url
+
+
+def section_results(query, terms, marks, language, issue_urls):
+    sections = Section.objects.filter(issue__in=Issue.objects.published())
+    rows = _matching(sections, SECTION_FIELDS, query, terms).values(
+        "kind",
+        "number",
+        "anchor",
+        "issue__slug",
+        *translated("title", language),
+        *translated("body", language),
+        *translated("issue__title", language),
+    )[:MAX_RESULTS]
+    kinds = {kind: str(label) for kind, label in SectionKind.choices}
     results = []
-    for section in sections:
+    for row in rows:
+        title = text_in(row, "title", language)
         results.append(
             Result(
-                kind=section.get_kind_display(),
-                title=shorten(str(section), MAX_TITLE_CHARS),
-                url=section.get_absolute_url(),
-                context=section.issue.title,
-                snippet=highlight(plain_text(section.body) or section.title, marks),
+                kind=kinds[row["kind"]],
+                title=shorten(
+                    f"{row['number']}. {title}" if row["number"] else title, MAX_TITLE_CHARS
+                ),
+                url=f"{issue_urls[row['issue__slug']]}#{row['anchor']}",
+                context=text_in(row, "issue__title", language),
+                snippet=highlight(plain_text(text_in(row, "body", language)) or title, marks),
             )
         )
-    for question in questions:
-        section = question.section
+    return results
+
+
+def question_results(query, terms, marks, language, issue_urls):
+    questions = Question.objects.filter(section__issue__in=Issue.objects.published())
+    rows = _matching(questions, QUESTION_FIELDS, query, terms).values(
+        "section__anchor",
+        "section__issue__slug",
+        *translated("question", language),
+        *translated("answer", language),
+        *translated("section__title", language),
+        *translated("section__issue__title", language),
+    )[:MAX_RESULTS]
+    results = []
+    for row in rows:
+        question = text_in(row, "question", language)
+        answer = plain_text(text_in(row, "answer", language))
         results.append(
             Result(
                 kind=_("Interview"),
-                title=shorten(f"{section.title}: {question.question}", MAX_TITLE_CHARS),
-                url=section.get_absolute_url(),
-                context=section.issue.title,
-                snippet=highlight(f"{question.question} {plain_text(question.answer)}", marks),
+                title=shorten(
+                    f"{text_in(row, 'section__title', language)}: {question}", MAX_TITLE_CHARS
+                ),
+                url=f"{issue_urls[row['section__issue__slug']]}#{row['section__anchor']}",
+                context=text_in(row, "section__issue__title", language),
+                snippet=highlight(f"{question} {answer}", marks),
             )
         )
-    for guide in guides:
+    return results
+
+
+def guide_results(query, terms, marks, language):
+    rows = _matching(Guide.objects.all(), GUIDE_FIELDS, query, terms).values(
+        "audience",
+        "url",
+        *translated("title", language),
+        *translated("summary", language),
+        *translated("topic__name", language),
+    )[:MAX_RESULTS]
+    audiences = {audience: str(label) for audience, label in Audience.choices}
+    results = []
+    for row in rows:
+        title = text_in(row, "title", language)
         results.append(
             Result(
                 kind=_("Guide"),
-                title=shorten(str(guide), MAX_TITLE_CHARS),
-                url=guide.url,
-                context=guide.topic.name,
-                snippet=highlight(guide.summary or guide.title, marks),
+                title=shorten(f"{title} ({audiences[row['audience']]})", MAX_TITLE_CHARS),
+                url=row["url"],
+                context=text_in(row, "topic__name", language),
+                snippet=highlight(text_in(row, "summary", language) or title, marks),
                 external=True,
             )
         )
     return results
+
+
+def search(query):
+    """Results for `query` (already cleaned): sections first, then
+    interview questions, then guides, each best first."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    language = search_language()
+    marks = marked_terms(terms)
+    issue_urls = IssueUrls()
+    return (
+        section_results(query, terms, marks, language, issue_urls)
+        + question_results(query, terms, marks, language, issue_urls)
+        + guide_results(query, terms, marks, language)
+    )

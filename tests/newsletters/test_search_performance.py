@@ -1,0 +1,132 @@
+"""What keeps a search fast however many rows match: a fixed number of
+queries, at most MAX_RESULTS rows of each kind read, ties in a stable order,
+and on PostgreSQL indexes that serve every search (bench/search_bench.py
+measures it)."""
+
+from importlib import import_module
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from newsletters.models import SectionKind
+from newsletters.search import MAX_RESULTS, matching_sections, query_terms, search
+from tests.factories import make_guide, make_issue, make_question, make_section
+
+pytestmark = pytest.mark.django_db
+
+ON_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the search's indexes exist on PostgreSQL only"
+)
+
+
+@pytest.fixture
+def archive():
+    """60 matching sections over 10 issues, 20 matching interview questions
+    and 30 matching guides, beside rows that do not match."""
+    for n in range(10):
+        issue = make_issue(title=f"Archive {n}")
+        for m in range(6):
+            make_section(issue, title=f"Harbour notes {n}.{m}", body="<p>Harbour logistics.</p>")
+        interview = make_section(issue, kind=SectionKind.INTERVIEW, title=f"Voices {n}")
+        for m in range(2):
+            make_question(interview, question=f"Which harbour {m}?", answer="<p>The nearest.</p>")
+        make_section(issue, title="Unrelated", body="<p>Nothing to see.</p>")
+    for n in range(30):
+        make_guide(title=f"Harbour guide {n}", summary="Shipping through a harbour.")
+    make_guide(title="Exchange rates", summary="Currencies.")
+
+
+def test_a_search_with_many_matches_makes_one_query_per_kind(
+    client, archive, django_assert_num_queries
+):
+    # The page cache's latest publication (part of the ETag), then sections,
+    # interview questions and guides: each with its issue, section and
+    # topic in the same query, however many match.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("newsletters:search"), {"q": "harbour"})
+    html = response.content.decode()
+    assert html.count('class="result"') == MAX_RESULTS + 20 + 30
+    assert "Unrelated" not in html
+    assert "Exchange rates" not in html
+    assert "<mark>Harbour</mark>" in html
+
+
+def test_a_search_in_french_makes_as_many_queries(client, archive, django_assert_num_queries):
+    with django_assert_num_queries(4):
+        response = client.get("/fr/search/", {"q": "harbour"})
+    assert response.content.decode().count('class="result"') == MAX_RESULTS + 20 + 30
+
+
+def test_each_kind_of_result_is_cut_at_max_results(archive):
+    results = search("harbour")
+    kinds = [result.kind for result in results]
+    assert kinds.count("Interview") == 20
+    assert kinds.count("Guide") == 30
+    assert len(results) - 50 == MAX_RESULTS
+
+
+@ON_POSTGRESQL
+def test_equally_ranked_matches_come_oldest_first(archive):
+    """The same words in every section rank them equally: which of them make
+    the first MAX_RESULTS, and their order, must not change between two
+    requests (or with the plan the database picks). Elsewhere matches are
+    not ranked and come in the sections' own order."""
+    sections = list(matching_sections("harbour", query_terms("harbour")))
+    assert [section.pk for section in sections] == sorted(section.pk for section in sections)
+    results = search("harbour")[:MAX_RESULTS]
+    assert [result.url for result in results] == [
+        section.get_absolute_url() for section in sections
+    ]
+
+
+def gin_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.reloptions FROM pg_class c "
+            "JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'gin'"
+        )
+        return dict(cursor.fetchall())
+
+
+@ON_POSTGRESQL
+def test_guides_are_matched_through_their_stored_documents():
+    make_guide(title="Harbour logistics", summary="Shipping.")
+    with connection.cursor() as cursor:
+        for setting in ("enable_seqscan", "enable_indexscan", "enable_nestloop"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN SELECT id FROM guides_guide WHERE newsletters_search_document "
+            "@@ websearch_to_tsquery('english', 'harbour')"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on guides_guide_newsletters_document" in plan, plan
+    assert [result.title for result in search("harbour")] == ["Harbour logistics (MSMEs)"]
+
+
+@ON_POSTGRESQL
+def test_every_search_index_is_updated_as_rows_are_written():
+    """With GIN's pending list, rows written since the last vacuum are read
+    by every search in full, and the planner skips the index."""
+    indexes = gin_indexes()
+    assert len(indexes) == 9
+    assert all(options == ["fastupdate=off"] for options in indexes.values()), indexes
+
+
+@ON_POSTGRESQL
+def test_the_search_documents_of_guides_migrate_back_and_forward():
+    dependencies = import_module("newsletters.migrations.0027_search_documents").Migration
+    previous = dict(dependencies.dependencies)["newsletters"]
+    # PostgreSQL changes schemas in transactions: the test's own is rolled
+    # back. (Rows written first would leave it constraint checks pending,
+    # which PostgreSQL refuses under an ALTER TABLE.)
+    call_command("migrate", "newsletters", previous, verbosity=0)
+    indexes = gin_indexes()
+    assert not any(name.startswith("guides_guide") for name in indexes)
+    assert all(options is None for options in indexes.values())
+    call_command("migrate", "newsletters", verbosity=0)
+    assert len(gin_indexes()) == 9
+    guide = make_guide(title="Harbour logistics", summary="Shipping.")
+    assert [result.url for result in search("harbour")] == [guide.url]
