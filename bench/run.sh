@@ -82,3 +82,7 @@ echo "==> load" >&2
   $PY bench/run.py --work "$work" --issue "$issue" --queries "$work/queries.json" \
     --duration "${BENCH_DURATION:-10}" --connections "${BENCH_CONNECTIONS:-16}"
 } | tee var/bench-latest.md
+
+echo "==> publishing cost against a stock Wagtail site (bench/wagtail_bench.py)" >&2
+bench/wagtail/setup.sh
+{ echo; $PY bench/wagtail_bench.py --databases sqlite postgres; } | tee -a var/bench-latest.md
