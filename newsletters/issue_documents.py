@@ -49,9 +49,6 @@ from newsletters.publication_times import latest_publication
 
 logger = logging.getLogger(__name__)
 
-# Meeting.objects.past_events() reaches this far back from an issue's date.
-PAST_EVENTS_REACH = datetime.timedelta(days=183)
-
 
 def look_up(slug, language):
     """(issue pk, its generation, its current stored page or None, when that
@@ -316,13 +313,16 @@ def on_register_change(start, end):
 
 def on_meeting_change(sender, instance, **kwargs):
     """The pages whose meeting lists reach the meeting's old or new date:
-    upcoming from their date on, past events half a year back."""
-    latest = max(day for (day,) in dates_had(instance, "date"))
-    drop(
-        issues_showing(
-            lambda shows, as_of: shows["meetings"] and as_of <= latest + PAST_EVENTS_REACH
+    the year after their date, and half a year back for past events."""
+    days = [day for (day,) in dates_had(instance, "date")]
+
+    def reaches(shows, as_of):
+        return shows["meetings"] and any(
+            as_of - issue_page.PAST_EVENTS_REACH <= day < as_of + issue_page.UPCOMING_REACH
+            for day in days
         )
-    )
+
+    drop(issues_showing(reaches))
 
 
 def connect():

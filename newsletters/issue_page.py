@@ -7,6 +7,7 @@ see "How /issues/summer-2022/ is built" in docs/architecture.md.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -27,6 +28,12 @@ from network.officers import OfficerList, officer_list
 from newsletters import editions
 from newsletters.models import Issue, Meeting, PdfEdition, Question, Section, SectionLink
 from newsletters.models.issues import Listing
+
+# An issue lists the meetings of the year after its date: one scheduled
+# years later leaves an archived issue as it was.
+UPCOMING_REACH = timedelta(days=365)
+# Meeting.objects.past_events() reaches this far back.
+PAST_EVENTS_REACH = timedelta(days=183)
 
 
 @dataclass(frozen=True)
@@ -269,7 +276,8 @@ def load_listings(issue, asked):
         # date on, and the events of the half year before it, so the date
         # tells them apart. Cancelled ones are neither to come nor held.
         scheduled = Meeting.objects.scheduled()
-        meetings = dated(scheduled.upcoming(reference) | scheduled.past_events(reference))
+        upcoming = scheduled.upcoming(reference).filter(date__lt=reference + UPCOMING_REACH)
+        meetings = dated(upcoming | scheduled.past_events(reference))
         listings.upcoming_meetings = [m for m in meetings if m.meeting.date >= reference]
         listings.past_events = [m for m in meetings if m.meeting.date < reference]
     if Listing.NEW_GUIDES in asked:

@@ -206,6 +206,15 @@ def test_a_meeting_remakes_the_pages_whose_lists_reach_it(
 
     assert rebuilt_after(long_before, client, empty_page_cache, archive, renders) == []
 
+    # An issue lists the year after its date: a meeting set years later
+    # leaves the archived issue as it was.
+    def years_later():
+        Meeting.objects.create(title="Meeting of 2030", date=datetime.date(2030, 3, 1))
+
+    assert rebuilt_after(years_later, client, empty_page_cache, archive, renders) == []
+    page = client.get(archive["issues"][2024].get_absolute_url()).content.decode()
+    assert "Autumn meeting" in page and "Meeting of 2030" not in page
+
 
 def test_an_issue_remakes_itself_and_the_issues_beside_it(
     client, empty_page_cache, archive, renders
