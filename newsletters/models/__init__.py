@@ -2,7 +2,6 @@ from .account_emails import AccountEmail, AccountEmailKind, AccountEmailStatus
 from .consent import ConsentWording
 from .deliveries import Delivery, DeliveryStatus, IssueSend, SendWorker  # noqa: F401
 from .former_addresses import FormerIssueSlug
-from .issue_documents import IssueDocument, IssuePageGeneration
 from .issues import (
     Issue,
     IssueStatus,
@@ -14,6 +13,7 @@ from .issues import (
 from .meetings import Meeting, MeetingKind
 from .pdf_editions import PdfEdition
 from .pending_changes import PendingChange, PendingChangeStatus
+from .stored_pages import IssueDocument, IssuePageGeneration
 from .subscribers import (
     ConsentSource,
     ErasureRecord,
