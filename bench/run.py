@@ -8,6 +8,7 @@ every server itself, one at a time so they do not compete for the CPU:
    then nginx, serving the issue page's saved HTML as a static file and the
    issue page through proxy_cache in front of that same gunicorn, measured
    in turns (five rounds each, the median kept: see measure_in_turns());
+   then the edit storm, straight and through the proxy (edit_storm());
 2. gunicorn with DummyCache (cold): each page again;
 3. gunicorn serving bench.bare_settings: the saved HTML from a bare view,
    then from a view that first runs the issue page's SQL through a plain
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -137,6 +139,33 @@ def measure(base, paths, args):
         drain(url)
         print(f"  {url}: {results[path]['rps']:.0f} req/s", file=sys.stderr)
     return results
+
+
+# What an editor's save does to the issue: one section's title changed.
+EDIT_A_SECTION = """
+from newsletters.models import Section
+section = Section.objects.filter(issue__slug={slug!r}).order_by("order", "pk").first()
+section.title = section.title.rstrip() + (" " if not section.title.endswith(" ") else "")
+section.save()
+"""
+
+
+def edit_storm(url, slug, args):
+    """wrk on `url` for args.duration seconds, then for as long again from
+    the moment an editor saves a section of the issue: (before, after)."""
+    log = args.work / "wrk.log"
+    before = wrk(url, args.duration, args.connections, log)
+    drain(url)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        after = pool.submit(wrk, url, args.duration, args.connections, log)
+        time.sleep(0.5)  # wrk's connections are open
+        code = EDIT_A_SECTION.format(slug=slug)
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-v", "0", "-c", code], cwd=BASE_DIR, check=True
+        )
+        after = after.result()
+    drain(url)
+    return before, after
 
 
 def measure_in_turns(urls, args):
@@ -296,6 +325,11 @@ def budgets(results, queries, issue):
         (f"p99 of every page < {BUDGET_P99_MS} ms warm (worst: `{worst_path}`, {worst:.1f} ms)",
          worst < BUDGET_P99_MS),
     ]  # fmt: skip
+    for server, (before, after) in results["storm"].items():
+        checks.append(
+            (f"edit storm through {server}: p99 after the save ≤ 2 × before "
+             f"({after['p99']:.1f} vs {before['p99']:.1f} ms)", after["p99"] <= 2 * before["p99"])
+        )  # fmt: skip
     admin = queries.get("admin")
     if admin is None:
         lines = ["- not measured: subscriber admin list and CSV export (no subscriber admin)"]
@@ -360,6 +394,12 @@ def main():
                 with urllib.request.urlopen(proxy_url) as response:
                     log.write(f"proxy, {attempt} request: {dict(response.headers)}\n")
         results["static"], results["proxy"] = measure_in_turns([static_url, proxy_url], args)
+        print("edit storm", file=sys.stderr)
+        slug = args.issue.strip("/").split("/")[-1]
+        results["storm"] = {
+            "gunicorn": edit_storm(f"http://{HOST}:{app_port}{args.issue}", slug, args),
+            "nginx proxy_cache": edit_storm(proxy_url, slug, args),
+        }
         nginx.stop()
         app.stop()
 
@@ -402,6 +442,14 @@ def main():
     }
     print(f"\nThe two nginx rows: median of {args.rounds} rounds taken in turns "
           f"(file: {rounds['static']}; proxy_cache: {rounds['proxy']} req/s).")  # fmt: skip
+    print("\nEdit storm: an editor saves a section of the issue while "
+          f"{args.connections} connections load its page; {args.duration} s before the save "
+          f"and {args.duration} s from it.\n")  # fmt: skip
+    print("| Server | req/s before | req/s after | p99 ms before | p99 ms after | errors |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for server, (before, after) in results["storm"].items():
+        print(f"| {server} | {before['rps']:.0f} | {after['rps']:.0f} | {before['p99']:.1f} "
+              f"| {after['p99']:.1f} | {before['errors'] + after['errors']} |")  # fmt: skip
     print()
     print("Budgets:\n")
     print(budgets(results, queries, args.issue))
