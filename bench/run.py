@@ -12,7 +12,8 @@ every server itself, one at a time so they do not compete for the CPU:
 2. gunicorn with DummyCache (cold): each page again;
 3. gunicorn serving bench.bare_settings: the saved HTML from a bare view,
    then from a view that first runs the issue page's SQL through a plain
-   cursor (the ceiling of an uncached issue page with those queries).
+   cursor (the ceiling of an uncached issue page with those queries); then
+   the bare view again with no middleware at all (bench.bare_plain_settings).
 
 Usage: python bench/run.py --work DIR --issue /issues/slug/ --queries FILE
 """
@@ -281,6 +282,7 @@ def table(results, queries, issue):
 
     row("issue page HTML", "nginx static file (reference)", static)
     row("issue page HTML", "bare Django view (reference)", bare)
+    row("issue page HTML", "bare Django view, no middleware (reference)", results["bare_plain"])
     sql = queries["pages"][issue]["queries"]
     row(
         "issue page HTML",
@@ -310,9 +312,12 @@ def budgets(results, queries, issue):
         path: figures["rps"] for path, figures in results["cold"].items() if path != issue
     }
     slowest_path, slowest = min(others_cold.items(), key=lambda item: item[1])
+    plain = results["bare_plain"]["rps"]
     checks = [
         (f"warm issue page ≥ 0.8 × bare Django ({warm:.0f} vs {0.8 * bare:.0f} req/s)",
          warm >= 0.8 * bare),
+        (f"warm issue page ≥ 0.8 × bare Django with no middleware ({warm:.0f} vs "
+         f"{0.8 * plain:.0f} req/s)", warm >= 0.8 * plain),
         (f"cold issue page, its page stored, ≥ 0.3 × bare Django ({cold:.0f} vs "
          f"{0.3 * bare:.0f} req/s) and ≤ 3 SQL queries ({cold_sql}; {first_render_sql} to "
          f"render it from its content); its queries alone, through a plain cursor, "
@@ -427,6 +432,14 @@ def main():
             bare_results["/page-and-sql/"],
         )
         bare.stop()
+
+        plain_port = free_port()
+        plain_env = {**bare_env, "DJANGO_SETTINGS_MODULE": "bench.bare_plain_settings"}
+        plain = start(gunicorn("gunicorn-bare-plain", plain_port, work, plain_env))
+        plain.wait_ready(f"http://{HOST}:{plain_port}/page/")
+        print("bare Django, no middleware", file=sys.stderr)
+        results["bare_plain"] = measure(f"http://{HOST}:{plain_port}", ["/page/"], args)["/page/"]
+        plain.stop()
     finally:
         for server in servers:
             server.stop()
