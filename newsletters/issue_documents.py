@@ -33,7 +33,7 @@ from guides.models import Guide
 from msme_portal import page_cache
 from msme_portal.http_cache import release
 from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
-from newsletters import issue_page, sharing_images
+from newsletters import idle_work, issue_page, sharing_images
 from newsletters.models import (
     Issue,
     IssueDocument,
@@ -152,24 +152,22 @@ BUILDING_TIMEOUT = 600
 
 def build_when_idle():
     """For the send workers: the missing pages, once per content version and
-    by one worker at a time; an error is logged, never raised. Nothing with
-    the page cache off, when pages are never stored."""
+    by one worker at a time (newsletters/idle_work.py). Nothing with the page
+    cache off, when pages are never stored."""
     if not settings.PAGE_CACHE_ENABLED:
         return 0
     version = page_cache.content_version()
     if cache.get(CHECKED_VERSION_KEY) == version:
         return 0
-    if not cache.add(BUILDING_KEY, 1, timeout=BUILDING_TIMEOUT):
-        return 0
-    try:
+
+    def work():
         made = build_missing()
         cache.set(CHECKED_VERSION_KEY, version, None)
         return made
-    except Exception:
-        logger.exception("Could not store the issue pages")
-        return 0
-    finally:
-        cache.delete(BUILDING_KEY)
+
+    return idle_work.in_turn(
+        BUILDING_KEY, work, timeout=BUILDING_TIMEOUT, what="store the issue pages"
+    )
 
 
 def build_missing():

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from msme_portal import page_cache
 from msme_portal.storage import save_generated_file
-from newsletters import editions
+from newsletters import editions, idle_work
 from newsletters.models import Issue, PdfEdition
 from newsletters.pdf_edition import pdf_html, typeset
 
@@ -45,15 +45,9 @@ def build_when_idle():
     at a time (the others would typeset the same files), and never an error
     that would stop a worker (it is logged; the next idle turn retries). A
     killed worker's turn is given up after BUILDING_TIMEOUT."""
-    if not cache.add(BUILDING_KEY, 1, timeout=BUILDING_TIMEOUT):
-        return 0
-    try:
-        return build_changed_editions()
-    except Exception:
-        logger.exception("Could not make the PDF editions")
-        return 0
-    finally:
-        cache.delete(BUILDING_KEY)
+    return idle_work.in_turn(
+        BUILDING_KEY, build_changed_editions, timeout=BUILDING_TIMEOUT, what="make the PDF editions"
+    )
 
 
 def build_changed_editions(*, force=False, on_progress=None):

@@ -37,6 +37,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from msme_portal import page_cache
 from msme_portal.storage import save_generated_file
+from newsletters import idle_work
 from newsletters.models import Issue, IssueStatus
 
 logger = logging.getLogger(__name__)
@@ -266,15 +267,9 @@ def build_when_idle():
     time, and never an error that would stop a worker (it is logged; the
     next idle turn retries). A killed worker's turn is given up after
     BUILDING_TIMEOUT."""
-    if not cache.add(BUILDING_KEY, 1, timeout=BUILDING_TIMEOUT):
-        return 0
-    try:
-        return build_changed_cards()
-    except Exception:
-        logger.exception("Could not make the sharing images")
-        return 0
-    finally:
-        cache.delete(BUILDING_KEY)
+    return idle_work.in_turn(
+        BUILDING_KEY, build_changed_cards, timeout=BUILDING_TIMEOUT, what="make the sharing images"
+    )
 
 
 def build_changed_cards(*, force=False, on_progress=None):

@@ -22,6 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from msme_portal import page_cache
+from newsletters import idle_work
 from newsletters.mail.email_checks import ADVICE, BLOCKING, Finding, markup_findings
 from newsletters.mail.issue_email import IssueEmail
 from newsletters.models import Issue, SubscriberLanguage
@@ -154,24 +155,24 @@ def reports_for(issue, languages):
 
 def check_when_idle():
     """For the send workers: the reports of the latest published issues'
-    emails, made ahead so the send page need not wait for Chromium. Only
-    when the content changed since the last look; an error is logged, never
-    raised (the send page makes what is missing)."""
+    emails, made ahead so the send page need not wait for Chromium; once per
+    content version, by one worker at a time (newsletters/idle_work.py)."""
     if not settings.NEWSLETTER_EMAIL_BROWSER_CHECKS:
-        return
+        return 0
     version = page_cache.content_version()
-    if cache.get(CHECKED_VERSION_KEY) == version or not cache.add(
-        CHECKING_KEY, 1, timeout=CHECKING_TIMEOUT
-    ):
-        return
-    try:
-        for issue in Issue.objects.published()[:ISSUES_CHECKED_AHEAD]:
+    if cache.get(CHECKED_VERSION_KEY) == version:
+        return 0
+
+    def work():
+        issues = list(Issue.objects.published()[:ISSUES_CHECKED_AHEAD])
+        for issue in issues:
             reports_for(issue, SubscriberLanguage.values)
         cache.set(CHECKED_VERSION_KEY, version, None)
-    except Exception:
-        logger.exception("Could not check the emails ahead of their send")
-    finally:
-        cache.delete(CHECKING_KEY)
+        return len(issues)
+
+    return idle_work.in_turn(
+        CHECKING_KEY, work, timeout=CHECKING_TIMEOUT, what="check the emails ahead of their send"
+    )
 
 
 def blocking_problems(issue, languages):
