@@ -367,7 +367,9 @@ def main():
     )
     args = parser.parse_args()
     work = args.work
-    paths = ["/", args.issue, "/members/", "/guides/", "/search/?q=trade", "/healthz"]
+    # The pages at their addresses: without the language prefix they answer
+    # with a redirect to it.
+    paths = ["/en/", args.issue, "/en/members/", "/en/guides/", "/en/search/?q=trade", "/healthz"]
     results = {}
     servers = []
 

@@ -62,17 +62,17 @@ PYTHON
 $PY manage.py migrate --noinput -v 0
 if $PY manage.py help load_demo >/dev/null 2>&1; then
   $PY manage.py load_demo -v 0
-  issue=/issues/summer-2022/
+  issue=/en/issues/summer-2022/
 else
   echo "manage.py load_demo does not exist yet: synthetic data only" >&2
-  issue=/issues/bench-issue-39/
+  issue=/en/issues/bench-issue-39/
 fi
 $PY bench/make_data.py >&2
 $PY manage.py collectstatic --noinput -v 0
 
 echo "==> SQL queries per page, cache cold; subscriber admin" >&2
-$PY bench/measure_queries.py "$work/queries.json" / "$issue" /members/ /guides/ \
-  "/search/?q=trade" /healthz
+$PY bench/measure_queries.py "$work/queries.json" /en/ "$issue" /en/members/ /en/guides/ \
+  "/en/search/?q=trade" /healthz
 
 echo "==> load" >&2
 {
