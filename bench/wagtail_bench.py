@@ -73,7 +73,12 @@ def compare(database, rounds, blocks):
         work = Path(work)
         with databases(database, work) as (portal_url, wagtail_url):
             portal_env = portal_environment(portal_url, work)
-            wagtail_env = {**os.environ, "WAGTAIL_BENCH_DATABASE": wagtail_url}
+            # Its own settings, whatever the portal's environment names.
+            wagtail_env = {
+                **os.environ,
+                "WAGTAIL_BENCH_DATABASE": wagtail_url,
+                "DJANGO_SETTINGS_MODULE": "wagtail_site.settings",
+            }
             wagtail_env["WAGTAIL_BENCH_MEDIA_ROOT"] = str(work / "wagtail-media")
             print(f"==> {database}: loading Summer 2022 into both sites", file=sys.stderr)
             portal_command = [sys.executable, __file__]
