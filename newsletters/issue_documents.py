@@ -98,7 +98,12 @@ def issue_page_response(request, slug):
     # Derived from the issue: no query (newsletters/sharing_images.py).
     response.context_data["sharing_image"] = sharing_images.page_image(page.issue, page.cover)
     response.render()
-    if settings.PAGE_CACHE_ENABLED and at_generation is not None:
+    # Only what any visitor sees is stored: nothing of a signed-in user's.
+    if (
+        settings.PAGE_CACHE_ENABLED
+        and at_generation is not None
+        and not request.user.is_authenticated
+    ):
         store(page, language, response.content.decode(), at_generation, started_at)
     return response
 

@@ -271,3 +271,9 @@ def test_the_idle_worker_stores_the_pages_ahead_of_readers(archive):
     assert issue_documents.build_missing() == 3 * 3  # three issues, three languages
     assert IssueDocument.objects.count() == 9
     assert issue_documents.build_missing() == 0
+
+
+def test_a_page_rendered_for_signed_in_staff_is_not_stored(editor_client, archive):
+    issue = archive["issues"][2023]
+    assert editor_client.get(issue.get_absolute_url()).status_code == 200
+    assert not IssueDocument.objects.exists()
