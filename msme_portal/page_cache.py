@@ -2,12 +2,21 @@
 change to what they show: each app names the models whose changes count
 (`invalidate_on()`, `invalidate_on_m2m()`) from its AppConfig.ready().
 Design: docs/architecture.md, "The page and HTTP caches".
+
+Pages are kept in the shared cache and, for the pages a process served
+last, in that process's memory too: the ETag names everything a page
+depends on, so a copy kept under it is current wherever it is kept, and
+a page served again costs the process only the look-up of the content
+version.
 """
 
 import functools
+import threading
 import time
+from collections import OrderedDict
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 
@@ -24,9 +33,16 @@ def content_version():
     return version
 
 
-def invalidate(**kwargs):
-    """Signal receiver: every cached public page is stale from now on."""
+def replace_version():
     cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def invalidate(**kwargs):
+    """Signal receiver: every cached public page is stale from now on, and
+    again once the edit is committed: a page rendered in between, from the
+    content before the commit, was stored under the first new version."""
+    replace_version()
+    transaction.on_commit(replace_version)
 
 
 def invalidate_on(*models):
@@ -43,11 +59,55 @@ def invalidate_on_m2m(*throughs):
         m2m_changed.connect(invalidate, sender=through, dispatch_uid=f"public-pages-{through}")
 
 
+class RecentPages:
+    """The pages a process stored or served last, by ETag, up to a number of
+    bytes: the least recently served go first."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.pages = OrderedDict()
+        # gunicorn's threaded workers serve several requests at once.
+        self.lock = threading.Lock()
+
+    def get(self, etag):
+        with self.lock:
+            stored = self.pages.get(etag)
+            if stored is not None:
+                self.pages.move_to_end(etag)
+            return stored
+
+    def put(self, etag, stored):
+        size = len(stored[0])
+        if size > self.max_bytes:
+            return
+        with self.lock:
+            if etag in self.pages:
+                return
+            self.pages[etag] = stored
+            self.size += size
+            while self.size > self.max_bytes:
+                _, (content, _) = self.pages.popitem(last=False)
+                self.size -= len(content)
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+
+# About 400 issue pages of 80 KB per worker.
+recent_pages = RecentPages(max_bytes=32 * 1024 * 1024)
+
+
 def stored_page(etag):
     """A new response with the page stored under `etag`, or None."""
-    stored = cache.get(PAGE_KEY.format(etag=etag))
+    stored = recent_pages.get(etag)
     if stored is None:
-        return None
+        stored = cache.get(PAGE_KEY.format(etag=etag))
+        if stored is None:
+            return None
+        recent_pages.put(etag, stored)
     content, content_type = stored
     return HttpResponse(content, content_type=content_type)
 
@@ -55,6 +115,7 @@ def stored_page(etag):
 def store_page(etag, response):
     stored = (response.content, response["Content-Type"])
     cache.set(PAGE_KEY.format(etag=etag), stored, PAGE_TIMEOUT)
+    recent_pages.put(etag, stored)
 
 
 def cache_public_page(view=None, *, allowed_params=()):

@@ -16,13 +16,14 @@ Pages are made when first asked for, and by the idle send worker
 Design: docs/architecture.md, "Stored issue pages".
 """
 
+import dataclasses
 import datetime
 import logging
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, FilteredRelation, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
@@ -45,65 +46,108 @@ from newsletters.models import (
     SectionLink,
     SubscriberLanguage,
 )
-from newsletters.publication_times import latest_publication
+from newsletters.publication_times import publication_times
 
 logger = logging.getLogger(__name__)
 
 
 def look_up(slug, language):
-    """(issue pk, its generation, its current stored page or None, when that
-    was made) of the published issue `slug`, or None: one query."""
-    documents = IssueDocument.objects.filter(
-        issue=OuterRef("pk"),
-        language=language,
-        release=release(),
-        generation=OuterRef("page_generation__number"),
-    )
-    return (
+    """The published issue `slug` with its stored page in `language`, or
+    None: one query. The page may be stale (rendered at an earlier
+    generation or release, or before a publication it did not know of);
+    `stored.current` says."""
+    row = (
         Issue.objects.published()
         .filter(slug=slug)
-        .annotate(
-            stored_body=Subquery(documents.values("body")[:1]),
-            stored_at=Subquery(documents.values("built_at")[:1]),
+        .annotate(stored=FilteredRelation("documents", condition=Q(documents__language=language)))
+        .values_list(
+            "pk",
+            "page_generation__number",
+            "stored__body",
+            "stored__generation",
+            "stored__release",
+            "stored__expires_at",
         )
-        .values_list("pk", "page_generation__number", "stored_body", "stored_at")
         .first()
     )
+    if row is None:
+        return None
+    pk, generation, body, stored_generation, stored_release, expires_at = row
+    current = (
+        body is not None
+        and stored_generation == generation
+        and stored_release == release()
+        and (expires_at is None or expires_at > timezone.now())
+    )
+    return Found(pk, generation, body, current)
+
+
+@dataclasses.dataclass(frozen=True)
+class Found:
+    issue_id: int
+    generation: int | None
+    body: str | None
+    current: bool
+
+
+# How long one request may hold the right to make a stale page again while
+# the others are served the stale one; a worker killed while making it
+# holds it no longer than this.
+REMAKING_TIMEOUT = 10
+REMAKING_KEY = "newsletters:issue-documents:remaking:{issue}:{language}:{generation}:{release}"
 
 
 def issue_page_response(request, slug):
     """The page of the published issue `slug`: stored, or rendered and
     stored. Http404 for an issue the public may not see. Staff signed in get
     it rendered afresh, as they may have just edited it, and so does everyone
-    with the page cache off (`make run`: an edited template shows at once)."""
+    with the page cache off (`make run`: an edited template shows at once).
+
+    After an edit, one request makes the page again while the others get
+    the stale page, marked not to be kept (as a caching proxy's "use stale
+    while updating"): a page read by many at once is rendered once, not
+    once per reader."""
     language = issue_page.page_language()
     found = look_up(slug, language)
     if found is None:
         raise Http404
-    _, at_generation, body, built_at = found
-    if (
-        body is not None
-        and settings.PAGE_CACHE_ENABLED
-        and not request.user.is_authenticated
-        # A scheduled issue coming out changes its neighbours' pagers
-        # without an edit.
-        and built_at.timestamp() >= latest_publication(page_cache.content_version())
-    ):
-        return HttpResponse(body)
-    # The generation was read before the content: a page rendered from
-    # content an edit is replacing carries the generation that edit raises.
+    anonymous = settings.PAGE_CACHE_ENABLED and not request.user.is_authenticated
+    if anonymous and found.current:
+        return HttpResponse(found.body)
+    remaking_key = None
+    if anonymous and found.body is not None:
+        remaking_key = REMAKING_KEY.format(
+            issue=found.issue_id, language=language, generation=found.generation, release=release()
+        )
+        if not cache.add(remaking_key, True, REMAKING_TIMEOUT):
+            return stale_response(found.body)
+    try:
+        return render_and_store(request, slug, language, found.generation if anonymous else None)
+    finally:
+        if remaking_key is not None:
+            cache.delete(remaking_key)
+
+
+def stale_response(body):
+    """The page as it was before an edit, while another request makes it
+    again: kept by no cache, and with no validators, so nobody revalidates
+    a copy of it as current."""
+    response = HttpResponse(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def render_and_store(request, slug, language, at_generation):
+    """Render the page; store it if `at_generation` is given (the generation
+    read before the content: a page rendered from content an edit is
+    replacing carries the generation that edit raises)."""
     started_at = timezone.now()
     page = issue_page.load_published_page(slug)
     response = issue_page.page_response(request, page)
     # Derived from the issue: no query (newsletters/sharing_images.py).
     response.context_data["sharing_image"] = sharing_images.page_image(page.issue, page.cover)
     response.render()
-    # Only what any visitor sees is stored: nothing of a signed-in user's.
-    if (
-        settings.PAGE_CACHE_ENABLED
-        and at_generation is not None
-        and not request.user.is_authenticated
-    ):
+    if at_generation is not None:
         store(page, language, response.content.decode(), at_generation, started_at)
     return response
 
@@ -130,6 +174,7 @@ def store(page, language, body, at_generation, built_at):
         body=body,
         release=release(),
         built_at=built_at,
+        expires_at=next_publication(built_at),
         shows=shows,
         as_of=issue_page.reference_day(issue),
         generation=at_generation,
@@ -139,8 +184,24 @@ def store(page, language, body, at_generation, built_at):
         [document],
         update_conflicts=True,
         unique_fields=["issue", "language"],
-        update_fields=["body", "release", "built_at", "shows", "as_of", "generation"],
+        update_fields=[
+            "body",
+            "release",
+            "built_at",
+            "expires_at",
+            "shows",
+            "as_of",
+            "generation",
+        ],
     )
+
+
+def next_publication(after):
+    """When the next scheduled issue comes out, or None: from the publication
+    times every page's validators read (no query once they are cached)."""
+    _, scheduled = publication_times(page_cache.content_version())
+    moment = min((moment for moment in scheduled if moment > after.timestamp()), default=None)
+    return None if moment is None else datetime.datetime.fromtimestamp(moment, datetime.UTC)
 
 
 def all_blocks(blocks):
@@ -205,14 +266,14 @@ def build_missing():
 
 
 def drop(issue_ids):
-    """Drop the stored pages of `issue_ids` and raise their generation (every
-    issue has its row from its creation on: nothing is inserted here, which
-    could stop an issue being deleted)."""
+    """Make the stored pages of `issue_ids` stale by raising their generation
+    (every issue has its row from its creation on: nothing is inserted
+    here, which could stop an issue being deleted). They are kept, to be
+    served while one request makes them again."""
     issue_ids = {pk for pk in issue_ids if pk is not None}
     if not issue_ids:
         return
     IssuePageGeneration.objects.filter(issue_id__in=issue_ids).update(number=F("number") + 1)
-    IssueDocument.objects.filter(issue_id__in=issue_ids).delete()
 
 
 def issues_showing(test):

@@ -13,11 +13,20 @@ from newsletters.models import Issue, IssueStatus
 PUBLICATIONS_KEY = "http-cache:publications:{version}"
 PUBLICATIONS_TIMEOUT = 24 * 60 * 60
 
+# (content version, its times) as this process last read them: every page
+# asks for them, and they change only with the version, so a page served
+# again costs no look-up for them.
+last_read = (None, None)
+
 
 def publication_times(version):
     """(latest publication time already come, scheduled times still to come)
     as POSIX timestamps, cached under the content version: scheduling or
     publishing is an edit, which replaces the version."""
+    global last_read
+    read_version, read_times = last_read
+    if version is not None and version == read_version:
+        return read_times
     key = PUBLICATIONS_KEY.format(version=version)
     times = cache.get(key)
     if times is None:
@@ -35,6 +44,7 @@ def publication_times(version):
             sorted(moment.timestamp() for moment in moments if moment > now),
         )
         cache.set(key, times, PUBLICATIONS_TIMEOUT)
+    last_read = (version, times)
     return times
 
 

@@ -12,6 +12,8 @@ from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import translation
 
+from msme_portal import page_cache
+
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
@@ -53,8 +55,10 @@ def _isolated_media(tmp_path, settings):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    page_cache.recent_pages.clear()
     yield
     cache.clear()
+    page_cache.recent_pages.clear()
 
 
 @pytest.fixture

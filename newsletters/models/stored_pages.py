@@ -21,6 +21,9 @@ class IssueDocument(models.Model):
     # deployment that changes templates or translations renders it again.
     release = models.CharField(_("release"), max_length=32)
     built_at = models.DateTimeField(_("made"))
+    # The next scheduled publication when it was made: its pager may name
+    # that issue from then on, with no edit to say so.
+    expires_at = models.DateTimeField(_("valid until"), null=True, blank=True)
     # What the page shows besides its own issue, so an edit elsewhere drops
     # only the documents that show it: {"guides": [pk], "organizations": [pk],
     # "economies": [pk], "neighbours": [pk], "members": bool, "meetings": bool}.

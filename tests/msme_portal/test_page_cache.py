@@ -116,6 +116,67 @@ def test_with_the_page_cache_on_a_page_is_stored(client, settings):
     assert "ETag" in response.headers
 
 
+def test_a_page_served_again_costs_one_look_up_of_the_content_version(
+    client, django_assert_num_queries
+):
+    """The shared cache lost the page (another server's eviction): the copy
+    this process kept under the same ETag is current and is served."""
+    issue = make_issue()
+    first = client.get(issue.get_absolute_url())
+    page_cache.cache.delete(page_cache.PAGE_KEY.format(etag=first["ETag"]))
+
+    with (
+        mock.patch.object(IssueDetailView, "get", side_effect=AssertionError("view ran")),
+        mock.patch.object(page_cache.cache, "get", wraps=page_cache.cache.get) as shared,
+        django_assert_num_queries(0),
+    ):
+        again = client.get(issue.get_absolute_url())
+
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert [call.args[0] for call in shared.call_args_list] == [page_cache.VERSION_KEY]
+
+
+def test_an_edit_leaves_the_pages_kept_in_memory_unserved(client):
+    issue = make_issue()
+    section = make_section(issue, title="Before the edit")
+    client.get(issue.get_absolute_url())
+
+    section.title = "After the edit"
+    section.save()
+
+    assert "After the edit" in client.get(issue.get_absolute_url()).content.decode()
+
+
+def test_the_pages_kept_in_memory_stay_within_their_bytes():
+    recent = page_cache.RecentPages(max_bytes=250)
+    for name in "abc":
+        recent.put(name, (name.encode() * 100, "text/html"))
+
+    assert recent.get("a") is None
+    assert recent.get("c") is not None and recent.get("b") is not None
+    recent.put("d", (b"d" * 100, "text/html"))  # "c" was read before "b": the older one
+    assert recent.get("c") is None and recent.get("b") is not None
+    assert recent.size <= 250
+    recent.put("huge", (b"x" * 300, "text/html"))
+    assert recent.get("huge") is None
+
+
+def test_a_page_rendered_before_the_edit_commits_is_not_kept_as_current(
+    django_capture_on_commit_callbacks,
+):
+    """The version is replaced at the save and again at the commit: a page
+    rendered in between read the content before the commit, and the
+    version it was stored under is no longer current."""
+    section = make_section(make_issue())
+    with django_capture_on_commit_callbacks(execute=True):
+        section.title = "Edited"
+        section.save()
+        during_the_transaction = page_cache.content_version()
+
+    assert page_cache.content_version() != during_the_transaction
+
+
 PRINT_SWITCH = (
     "import json, django; from django.conf import settings; django.setup(); "
     "print(json.dumps(settings.PAGE_CACHE_ENABLED))"

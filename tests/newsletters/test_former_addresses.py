@@ -177,13 +177,13 @@ def test_a_slug_saved_with_update_fields_is_recorded_too(client):
 
 def test_saves_that_leave_the_slug_alone_read_nothing_more(django_assert_num_queries):
     issue = make_issue()
-    # Besides the update, the four of the stored pages it drops
+    # Besides the update, the three of the stored pages it makes stale
     # (newsletters/issue_documents.py): those that link to it, the issues
-    # beside it, their generations and their pages.
-    with django_assert_num_queries(1 + 4):
+    # beside it, their generations.
+    with django_assert_num_queries(1 + 3):
         issue.save(update_fields=["title", "updated_at"])
     # The stored slug, the stored cover (msme_portal/thumbnails.py), the update.
-    with django_assert_num_queries(3 + 4):
+    with django_assert_num_queries(3 + 3):
         issue.save()
     assert not FormerIssueSlug.objects.exists()
 
@@ -328,9 +328,9 @@ def test_an_anchor_saved_with_update_fields_is_recorded(django_assert_num_querie
     section.refresh_from_db()
     assert section.former_anchors == ["before"]
 
-    # The update, and the issue's stored pages dropped: their generation
-    # raised, the pages deleted (newsletters/issue_documents.py).
-    with django_assert_num_queries(1 + 2):
+    # The update, and the issue's stored pages made stale: their generation
+    # raised (newsletters/issue_documents.py).
+    with django_assert_num_queries(1 + 1):
         section.title = "Retitled"
         section.save(update_fields=["title"])
 

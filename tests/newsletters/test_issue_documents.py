@@ -5,8 +5,11 @@ something they show changes."""
 import datetime
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.utils import timezone
 
+from msme_portal.http_cache import release
 from network.models import GroupOfficer, MemberEconomy, OfficerRole
 from newsletters import issue_documents
 from newsletters.models import IssueDocument, Meeting
@@ -247,8 +250,7 @@ def test_a_page_rendered_before_an_edit_is_never_served_after_it(client, empty_p
     late, from the content before the edit, carries the old generation."""
     issue = archive["issues"][2023]
     section = issue.sections.get()
-    found = issue_documents.look_up(issue.slug, "en")
-    _, generation_before, _, _ = found
+    generation_before = issue_documents.look_up(issue.slug, "en").generation
     section.body = "<p>After the edit.</p>"
     section.save()
     # What a render that began before the save would store.
@@ -277,3 +279,77 @@ def test_a_page_rendered_for_signed_in_staff_is_not_stored(editor_client, archiv
     issue = archive["issues"][2023]
     assert editor_client.get(issue.get_absolute_url()).status_code == 200
     assert not IssueDocument.objects.exists()
+
+
+def remaking_key(issue, generation):
+    return issue_documents.REMAKING_KEY.format(
+        issue=issue.pk, language="en", generation=generation, release=release()
+    )
+
+
+def test_while_one_request_makes_a_page_again_the_others_get_the_stale_one(
+    client, empty_page_cache, archive, renders
+):
+    """After an edit many readers ask for the page at once: one makes it
+    again, the others are served the page as it was, which no cache keeps."""
+    issue = archive["issues"][2023]
+    section = issue.sections.get()
+    client.get(issue.get_absolute_url())
+    section.body = "<p>After the edit.</p>"
+    section.save()
+    renders.clear()
+    empty_page_cache()
+    # Another worker is making the page.
+    cache.add(remaking_key(issue, issue_documents.look_up(issue.slug, "en").generation), True)
+
+    stale = client.get(issue.get_absolute_url())
+
+    assert stale.status_code == 200
+    assert "Uruguay" in stale.content.decode()
+    assert "After the edit." not in stale.content.decode()
+    assert stale["Cache-Control"] == "no-store"
+    assert "ETag" not in stale.headers and "Last-Modified" not in stale.headers
+    assert renders == []
+
+    # Once it is made (here: the other worker was killed, its claim expired).
+    cache.clear()
+    fresh = client.get(issue.get_absolute_url())
+    assert "After the edit." in fresh.content.decode()
+    assert "public" in fresh["Cache-Control"] and "ETag" in fresh.headers
+    assert renders == ["Summer 2023"]
+
+
+def test_the_request_that_makes_the_page_again_lets_the_next_one_make_it_after_a_failure(
+    client, empty_page_cache, archive, monkeypatch
+):
+    issue = archive["issues"][2023]
+    client.get(issue.get_absolute_url())
+    issue_documents.drop({issue.pk})
+    generation = issue_documents.look_up(issue.slug, "en").generation
+
+    def failing(slug):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(issue_documents.issue_page, "load_published_page", failing)
+    empty_page_cache()
+    with pytest.raises(RuntimeError):
+        client.get(issue.get_absolute_url())
+
+    assert cache.get(remaking_key(issue, generation)) is None
+
+
+def test_a_scheduled_issue_coming_out_expires_the_pages_whose_pager_it_joins(
+    client, empty_page_cache, archive
+):
+    latest = archive["issues"][2024]
+    coming = published_on(datetime.date(2024, 7, 1), title="Autumn 2024")
+    coming.published_at = timezone.now() + datetime.timedelta(hours=1)
+    coming.save()
+    empty_page_cache()
+    assert "Autumn 2024" not in client.get(latest.get_absolute_url()).content.decode()
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2), tick=False):
+        empty_page_cache()
+        page = client.get(latest.get_absolute_url()).content.decode()
+
+    assert "Autumn 2024" in page
