@@ -4,6 +4,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+# The public list shows this many guides a page, in this order (guides/views.py):
+# the title in the active language, and the row's id among equal titles.
+GUIDES_PER_PAGE = 24
+LIST_ORDER = ("title", "audience", "pk")
+
 
 class Audience(models.TextChoices):
     MSMES = "msmes", _("MSMEs")
@@ -51,4 +56,8 @@ class Guide(models.Model):
         return f"{self.title} ({self.get_audience_display()})"
 
     def get_absolute_url(self):
-        return reverse("guides:guide_list") + f"#guide-{self.pk}"
+        """Its card on the list, on the page that shows it."""
+        order = list(Guide.objects.order_by(*LIST_ORDER).values_list("pk", flat=True))
+        page = order.index(self.pk) // GUIDES_PER_PAGE + 1 if self.pk in order else 1
+        query = f"?page={page}" if page > 1 else ""
+        return reverse("guides:guide_list") + f"{query}#guide-{self.pk}"

@@ -1,22 +1,25 @@
-"""The public list of Trade4MSMEs guides, filterable by audience and topic:
-one card per guide (guides/jinja2/guides/guide_card.html)."""
+"""The public list of Trade4MSMEs guides, filterable by audience and topic,
+GUIDES_PER_PAGE at a time: one card per guide
+(guides/jinja2/guides/guide_card.html)."""
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from guides.models import Audience, Guide, Topic
+from guides.models import GUIDES_PER_PAGE, LIST_ORDER, Audience, Guide, Topic
 from msme_portal.page_cache import cache_public_page
 
 MAX_TEXT_LENGTH = 200
 DESCRIPTION_WORDS = 40
+FILTERS = ("audience", "topic", "text")
 
 AUDIENCE_LABELS = {
     Audience.MSMES: _("For MSMEs"),
@@ -51,8 +54,12 @@ class GuideFilterForm(forms.Form):
 class GuideCard:
     """A guide as its card shows it."""
 
-    guide: Guide
-    audience: str  # "For MSMEs"
+    pk: int
+    url: str
+    title: str
+    audience: str  # "msmes": the card's class
+    audience_label: str  # "For MSMEs"
+    topic: str
     description: str  # its summary, shortened, or a line about its audience
     has_summary: bool
     site: str  # "trade4msmes.org": where the link goes
@@ -60,47 +67,84 @@ class GuideCard:
     summary_language: str
 
 
-def fallback_language(guide, field, language):
-    """English when `field` shows its English text for want of a translation."""
-    if language == settings.LANGUAGE_CODE or getattr(guide, f"{field}_{language}", ""):
-        return ""
-    return settings.LANGUAGE_CODE
+def card_columns(language):
+    """The columns a card shows: translated ones in `language` and in
+    English, the fallback of a text not yet translated."""
+    translated = ("title", "summary", "topic__name")
+    return [
+        "pk",
+        "url",
+        "audience",
+        *dict.fromkeys(f"{name}_{code}" for name in translated for code in (language, "en")),
+    ]
 
 
-def guide_card(guide, language):
-    summary = " ".join(guide.summary.split())
+def in_language(row, name, language):
+    """Translated field `name` of a row as the page shows it, and the
+    language it is in when that is not the page's ("" otherwise)."""
+    if row[f"{name}_{language}"]:
+        return row[f"{name}_{language}"], ""
+    return row[f"{name}_{settings.LANGUAGE_CODE}"] or "", settings.LANGUAGE_CODE
+
+
+def guide_card(row, language):
+    title, title_language = in_language(row, "title", language)
+    summary, summary_language = in_language(row, "summary", language)
+    summary = " ".join(summary.split())
+    audience = row["audience"]
     return GuideCard(
-        guide=guide,
-        audience=str(AUDIENCE_LABELS.get(guide.audience, guide.get_audience_display())),
+        pk=row["pk"],
+        url=row["url"],
+        title=title,
+        audience=audience,
+        audience_label=str(AUDIENCE_LABELS.get(audience, audience)),
+        topic=in_language(row, "topic__name", language)[0],
         description=(
             Truncator(summary).words(DESCRIPTION_WORDS, truncate="…")
             if summary
-            else str(AUDIENCE_DESCRIPTIONS.get(guide.audience, ""))
+            else str(AUDIENCE_DESCRIPTIONS.get(audience, ""))
         ),
         has_summary=bool(summary),
-        site=(urlsplit(guide.url).hostname or "").removeprefix("www."),
-        title_language=fallback_language(guide, "title", language),
-        summary_language=fallback_language(guide, "summary", language) if summary else "",
+        site=(urlsplit(row["url"]).hostname or "").removeprefix("www."),
+        title_language=title_language,
+        summary_language=summary_language if summary else "",
     )
 
 
-@cache_public_page
+def filtered_guides(form):
+    guides = Guide.objects.order_by(*LIST_ORDER)
+    if not form.is_bound:
+        return guides
+    if not form.is_valid():
+        return guides.none()
+    if audience := form.cleaned_data["audience"]:
+        guides = guides.filter(audience=audience)
+    if topic := form.cleaned_data["topic"]:
+        guides = guides.filter(topic=topic)
+    if text := form.cleaned_data["text"]:
+        guides = guides.filter(Q(title__icontains=text) | Q(summary__icontains=text))
+    return guides
+
+
+@cache_public_page(allowed_params=("page",))
 def guide_list(request):
-    form = GuideFilterForm(request.GET or None)
-    guides = Guide.objects.select_related("topic").order_by("title", "audience")
-    if form.is_bound and form.is_valid():
-        if audience := form.cleaned_data["audience"]:
-            guides = guides.filter(audience=audience)
-        if topic := form.cleaned_data["topic"]:
-            guides = guides.filter(topic=topic)
-        if text := form.cleaned_data["text"]:
-            guides = guides.filter(Q(title__icontains=text) | Q(summary__icontains=text))
-    elif form.is_bound:
-        guides = guides.none()
+    # The page number is not a filter: ?page=2 alone lists every guide.
+    filters = {name: request.GET[name] for name in FILTERS if name in request.GET}
+    form = GuideFilterForm(filters or None)
     language = translation.get_language()
-    cards = [guide_card(guide, language) for guide in guides]
+    guides = filtered_guides(form).values(*card_columns(language))
+    page = Paginator(guides, GUIDES_PER_PAGE).get_page(request.GET.get("page"))
+    # Links to other pages keep the filters.
+    page_query = urlencode({name: value for name, value in filters.items() if value})
     return render(
         request,
         "guides/guide_list.html",
-        {"form": form, "cards": cards, "filtered": form.is_bound},
+        {
+            "form": form,
+            "cards": [guide_card(row, language) for row in page],
+            "page": page,
+            "page_query": f"{page_query}&" if page_query else "",
+            "total": page.paginator.count,
+            "filtered": form.is_bound,
+        },
     )
