@@ -45,6 +45,19 @@ class MemberEconomyQuerySet(models.QuerySet):
     def newest(self, count=2):
         return self.exclude(joined_on=None).order_by("-joined_on", "sort_name")[:count]
 
+    def register(self):
+        """The register page's lists in one query: the members today (as
+        current()), sorted as the model is, and the former members (as
+        former()), from the rows of every economy that has joined by today."""
+        today = timezone.localdate()
+        rows = list(self.filter(Q(joined_on=None) | Q(joined_on__lte=today)))
+        members = [economy for economy in rows if economy.is_member_on(today)]
+        former = sorted(
+            (economy for economy in rows if economy.left_on and economy.left_on <= today),
+            key=lambda economy: (-economy.left_on.toordinal(), economy.sort_name),
+        )
+        return members, former
+
 
 class MemberEconomy(models.Model):
     name = models.CharField(
@@ -129,6 +142,11 @@ class MemberEconomy(models.Model):
         # Beside the field, rather than above the form as the constraint would.
         if self.left_on and self.joined_on and self.left_on < self.joined_on:
             raise ValidationError({"left_on": LEFT_BEFORE_JOINING})
+
+    def is_member_on(self, day):
+        """What MemberEconomyQuerySet.as_of() says, for a row already loaded."""
+        joined = self.joined_on is None or self.joined_on <= day
+        return joined and (self.left_on is None or self.left_on > day)
 
     @property
     def counts_as(self):

@@ -8,13 +8,19 @@ from msme_portal.page_cache import cache_public_page
 from network.models import MemberEconomy, NetworkOrganization, OrganizationKind
 from network.officers import officer_list
 
+NEWEST_MEMBERS = 2
+
 
 @cache_public_page
 def member_list(request):
     """The register as it stands today, with the economies that have left
     in a short note below it."""
-    members = list(MemberEconomy.objects.current())
-    newest = list(MemberEconomy.objects.current().newest())
+    members, former = MemberEconomy.objects.register()
+    # As MemberEconomy.objects.current().newest(): the last two to join.
+    newest = sorted(
+        (economy for economy in members if economy.joined_on),
+        key=lambda economy: (-economy.joined_on.toordinal(), economy.sort_name),
+    )[:NEWEST_MEMBERS]
     newest_ids = {economy.pk for economy in newest}
     for economy in members:
         economy.is_newest = economy.pk in newest_ids
@@ -25,7 +31,7 @@ def member_list(request):
         # The same count as MemberEconomy.objects.current().group_size(), from
         # the rows already loaded rather than one more query.
         "group_size": sum(economy.counts_as for economy in members),
-        "former_members": list(MemberEconomy.objects.former()),
+        "former_members": former,
         "current_officers": officers.current,
         "previous_officers": officers.previous,
     }

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from network.models import OrganizationKind
+from network.models import MemberEconomy, OrganizationKind
 from tests.factories import make_economy, make_officer, make_organization
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +131,41 @@ def test_query_budget_with_many_rows(
     empty_page_cache()
     with django_assert_max_num_queries(5):
         assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_the_member_list_reads_economies_and_officers_once_each(
+    client, empty_page_cache, django_assert_num_queries
+):
+    today = timezone.localdate()
+    for n in range(40):
+        make_economy(joined_on=date(2020, 1, 1 + n % 28))
+    for n in range(5):
+        make_economy(joined_on=date(2015, 1, 1), left_on=date(2019, 1, 1 + n))
+    make_economy(name="Joins next month", joined_on=today + timedelta(days=30))
+    for n in range(5):
+        make_officer(role="chair", term_start=date(2010 + n, 1, 1), term_end=date(2011 + n, 1, 1))
+    empty_page_cache()
+    # The economies that have joined by today, then the officers.
+    with django_assert_num_queries(2):
+        html = client.get(reverse("network:member_list")).content.decode()
+    assert html.count('class="member--new"') == 2
+    assert "Joins next month" not in html
+
+
+def test_the_register_splits_the_rows_as_the_querysets_do():
+    today = timezone.localdate()
+    for joined, left in [
+        (None, None),
+        (date(2019, 1, 1), None),
+        (None, today),
+        (date(2018, 1, 1), today - timedelta(days=1)),
+        (date(2018, 1, 1), today + timedelta(days=1)),
+        (today, None),
+        (today + timedelta(days=1), None),
+    ]:
+        make_economy(joined_on=joined, left_on=left)
+
+    members, former = MemberEconomy.objects.register()
+
+    assert members == list(MemberEconomy.objects.current())
+    assert former == list(MemberEconomy.objects.former())
