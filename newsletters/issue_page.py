@@ -23,10 +23,10 @@ from msme_portal.thumbnails import (
     Thumbnail,
     thumbnail,
 )
-from network.models import MemberEconomy, NetworkOrganization
-from network.officers import OfficerList, officer_list
-from newsletters import editions
-from newsletters.models import Issue, Meeting, PdfEdition, Question, Section, SectionLink
+from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
+from network.officers import OfficerList
+from newsletters import editions, issue_rows
+from newsletters.models import Issue, Meeting, PdfEdition
 from newsletters.models.issues import Listing
 
 # An issue lists the meetings of the year after its date: one scheduled
@@ -47,7 +47,7 @@ class IssueLink:
 
 @dataclass(frozen=True)
 class DatedMeeting:
-    meeting: Meeting
+    meeting: issue_rows.MeetingRow
     date_iso: str  # "2022-07-05"
     date_label: str  # "5 July 2022", the text of the date filter "j F Y"
 
@@ -59,9 +59,9 @@ class Listings:
 
     upcoming_meetings: list[DatedMeeting] | None = None
     past_events: list[DatedMeeting] | None = None
-    guide_rows: list[tuple[Guide | None, Guide | None]] | None = None
-    organizations: list[NetworkOrganization] | None = None
-    members: list[MemberEconomy] | None = None
+    guide_rows: list[tuple[issue_rows.GuideRow | None, issue_rows.GuideRow | None]] | None = None
+    organizations: list[issue_rows.OrganizationRow] | None = None
+    members: list[issue_rows.MemberRow] | None = None
     group_size: int | None = None
     officers: OfficerList | None = None
 
@@ -72,9 +72,9 @@ class SectionBlock:
     display order, its thumbnails, and (top-level sections only: they nest
     one level) its sub-sections and side boxes."""
 
-    section: Section
-    questions: list[Question]
-    links: list[SectionLink]
+    section: issue_rows.SectionRow
+    questions: list[issue_rows.QuestionRow]
+    links: list[issue_rows.LinkRow]
     image: Thumbnail | None
     portrait: Thumbnail | None
     subsections: list["SectionBlock"] = field(default_factory=list)
@@ -162,29 +162,23 @@ def build_page(issue, *, published=None, is_preview=False):
     """The IssuePage of `issue`, in a fixed number of queries: at most one
     per kind of row shown (plain filtered queries: Django's prefetching cost
     more to set up than the queries themselves), and one for the neighbours
-    unless `published` (as `load_published_page()` reads it) is given."""
-    sections = list(
-        Section.objects.filter(issue=issue)
-        .select_related("signatory_economy")
-        .order_by("order", "pk")
-    )
-    questions, links = defaultdict(list), defaultdict(list)
-    for question in Question.objects.filter(section__issue=issue).order_by("order", "pk"):
-        questions[question.section_id].append(question)
-    for link in SectionLink.objects.filter(section__issue=issue).order_by("order", "pk"):
-        links[link.section_id].append(link)
-    former_anchors = page_former_anchors(sections)
+    unless `published` (as `load_published_page()` reads it) is given. The
+    rows are read as values (newsletters/issue_rows.py): making them model
+    instances cost more than the queries."""
     language = page_language()
+    content = issue_rows.section_content(issue, language)
+    sections = content.sections
+    former_anchors = page_former_anchors(sections)
     blocks = {
         section.pk: SectionBlock(
             section=section,
-            questions=questions.get(section.pk, []),
-            links=links.get(section.pk, []),
+            questions=content.questions[section.pk],
+            links=content.links[section.pk],
             image=thumbnail(section.image, SECTION_IMAGE_WIDTH),
             portrait=thumbnail(section.portrait, PORTRAIT_WIDTH),
             former_anchors=former_anchors.get(section.pk, []),
-            fallback_language=fallback_language(
-                section, questions.get(section.pk, []), links.get(section.pk, []), language
+            fallback_language=(
+                editions.SOURCE_LANGUAGE if content.in_english[section.pk] else None
             ),
         )
         for section in sections
@@ -204,7 +198,7 @@ def build_page(issue, *, published=None, is_preview=False):
     if published is None:
         published = []
         if issue.published_at is not None:
-            published = published_in_order().only("published_at", "slug", "title")
+            published = issue_rows.published_issues(published_in_order(), language)
     previous_issue, next_issue = neighbours(issue, published)
     return IssuePage(
         issue=issue,
@@ -212,7 +206,7 @@ def build_page(issue, *, published=None, is_preview=False):
         next_issue=next_issue,
         sections=top_level,
         cover=thumbnail(issue.cover_image, COVER_WIDTH),
-        listings=load_listings(issue, {section.listing for section in sections}),
+        listings=load_listings(issue, {section.listing for section in sections}, language),
         is_preview=is_preview,
         title_language=(
             editions.SOURCE_LANGUAGE
@@ -226,22 +220,6 @@ def page_language():
     """The language the page is shown in: one of the editions' languages."""
     language = (translation.get_language() or editions.SOURCE_LANGUAGE).split("-")[0]
     return language if language in editions.LANGUAGE_NAMES else editions.SOURCE_LANGUAGE
-
-
-def fallback_language(section, questions, links, language):
-    """The source language, "en", if `section` must be shown in English on a
-    page in `language` (its translation is incomplete), else None. The section's rows then read
-    their English text: in memory only, for this page."""
-    if language == editions.SOURCE_LANGUAGE:
-        return None
-    rows = [section, *questions, *links]
-    if editions.status(section, language, rows) != editions.MISSING:
-        return None
-    # Not a mix of the parts that are translated and the parts that are not.
-    for row in rows:
-        for name in editions.translated_fields(type(row)):
-            setattr(row, f"{name}_{language}", getattr(row, f"{name}_{editions.SOURCE_LANGUAGE}"))
-    return editions.SOURCE_LANGUAGE
 
 
 def page_former_anchors(sections):
@@ -267,8 +245,9 @@ def reference_day(issue):
     return timezone.localdate()
 
 
-def load_listings(issue, asked):
-    """The Listings the `asked` kinds name, each loaded only if asked."""
+def load_listings(issue, asked, language):
+    """The Listings the `asked` kinds name, each loaded only if asked, as a
+    page in `language` shows them."""
     listings = Listings()
     reference = reference_day(issue)
     if {Listing.UPCOMING_MEETINGS, Listing.PAST_EVENTS} & asked:
@@ -277,27 +256,44 @@ def load_listings(issue, asked):
         # tells them apart. Cancelled ones are neither to come nor held.
         scheduled = Meeting.objects.scheduled()
         upcoming = scheduled.upcoming(reference).filter(date__lt=reference + UPCOMING_REACH)
-        meetings = dated(upcoming | scheduled.past_events(reference))
+        meetings = dated(issue_rows.meetings(upcoming | scheduled.past_events(reference), language))
         listings.upcoming_meetings = [m for m in meetings if m.meeting.date >= reference]
         listings.past_events = [m for m in meetings if m.meeting.date < reference]
     if Listing.NEW_GUIDES in asked:
         # Neither the page nor the email shows a guide's topic.
         listings.guide_rows = guide_table(
-            Guide.objects.filter(issues=issue).order_by("audience", "title")
+            issue_rows.guides(
+                Guide.objects.filter(issues=issue).order_by("audience", "title"), language
+            )
         )
     if Listing.NETWORK in asked:
-        listings.organizations = list(
-            NetworkOrganization.objects.filter(issues=issue).order_by("display_order", "name")
+        listings.organizations = issue_rows.organizations(
+            NetworkOrganization.objects.filter(issues=issue).order_by("display_order", "name"),
+            language,
         )
     if Listing.MEMBERS in asked:
         # The register as it stood on the issue's date: an issue is a record
         # of its time, which a member or a chair added since leaves alone.
-        listings.members = list(MemberEconomy.objects.as_of(reference))
+        listings.members = issue_rows.members(MemberEconomy.objects.as_of(reference), language)
         # The same count as MemberEconomy.objects.as_of(reference).group_size(),
         # from the rows already loaded rather than one more query.
         listings.group_size = sum(economy.counts_as for economy in listings.members)
-        listings.officers = officer_list(as_of=reference)
+        listings.officers = officer_list(reference, language)
     return listings
+
+
+def officer_list(day, language):
+    """network.officers.officer_list(as_of=day), read as values: the
+    officers in office on `day`, then those whose terms ended before it,
+    most recent first. Officers whose term starts after it are in neither."""
+    rows = issue_rows.officers(GroupOfficer.objects.filter(term_start__lte=day), language)
+    current = [officer for officer in rows if officer.is_in_office_on(day)]
+    previous = sorted(
+        (officer for officer in rows if not officer.is_in_office_on(day)),
+        key=lambda officer: officer.term_end,
+        reverse=True,
+    )
+    return OfficerList(current, previous)
 
 
 def dated(meetings):
