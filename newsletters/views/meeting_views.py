@@ -7,17 +7,19 @@ calendar clients keep the address they were given and negotiate nothing.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import dateformat, translation
+from django.urls import reverse
+from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
 from msme_portal.document_symbols import document_url
 from msme_portal.page_cache import cache_public_page
 from newsletters import calendar_files
-from newsletters.models import Meeting
+from newsletters.models import Meeting, MeetingKind
 
 
 @dataclass(frozen=True)
@@ -26,9 +28,15 @@ class MeetingEntry:
     meeting's own time zone, which need not be the site's."""
 
     meeting: Meeting
+    title: str
+    description: str
+    kind_label: str
+    cancelled: bool
+    calendar_url: str  # its .ics while it is still to come, else ""
     date_iso: str  # "2026-07-15", or "2026-07-15T10:00+02:00" with a time
     date_label: str  # "15 July 2026"
     last_day_label: str  # "17 July 2026" for a meeting over several days, else ""
+    last_day_iso: str
     start_label: str  # "10:00", empty for an all-day meeting
     end_iso: str
     end_label: str
@@ -46,11 +54,26 @@ def fallback_language(meeting, field, language):
     return settings.LANGUAGE_CODE
 
 
-def entry(meeting, language):
+def entry(meeting, language, *, upcoming, kind_labels):
+    """The page's entry for `meeting`: every value its item prints, each
+    worked out once (a title is printed up to four times)."""
     starts_at, ends_at = meeting.starts_at, meeting.ends_at
     last_day = meeting.last_day if meeting.last_day != meeting.date else None
+    cancelled = meeting.is_cancelled
     return MeetingEntry(
         meeting=meeting,
+        title=meeting.title,
+        description=meeting.description,
+        kind_label=kind_labels[meeting.kind],
+        cancelled=cancelled,
+        calendar_url=(
+            reverse("newsletters:meeting_ics", kwargs={"pk": meeting.pk})
+            if upcoming and not cancelled
+            else ""
+        ),
+        last_day_iso=(ends_at.isoformat(timespec="minutes") if ends_at else last_day.isoformat())
+        if last_day
+        else "",
         date_iso=starts_at.isoformat(timespec="minutes") if starts_at else meeting.date.isoformat(),
         date_label=dateformat.format(meeting.date, "j F Y"),
         last_day_label=dateformat.format(last_day, "j F Y") if last_day else "",
@@ -79,8 +102,21 @@ def by_year(entries):
 @cache_public_page
 def meeting_list(request):
     language = translation.get_language()
-    upcoming = [entry(meeting, language) for meeting in Meeting.objects.upcoming()]
-    past = [entry(meeting, language) for meeting in Meeting.objects.past()]
+    kind_labels = {kind: str(label) for kind, label in MeetingKind.choices}
+    today = timezone.localdate()
+    # One query, soonest first as upcoming() orders them; past() orders the
+    # others exactly the other way round.
+    meetings = list(Meeting.objects.upcoming(from_date=date.min))
+    upcoming = [
+        entry(meeting, language, upcoming=True, kind_labels=kind_labels)
+        for meeting in meetings
+        if meeting.date >= today
+    ]
+    past = [
+        entry(meeting, language, upcoming=False, kind_labels=kind_labels)
+        for meeting in reversed(meetings)
+        if meeting.date < today
+    ]
     context = {"upcoming": upcoming, "past_years": by_year(past)}
     return render(request, "newsletters/meetings.html", context)
 

@@ -10,6 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from msme_portal.document_symbols import document_url
+from newsletters.models import Meeting
 from newsletters.models.meetings import MeetingFormat, MeetingKind, MeetingStatus
 from tests.factories import make_event, make_meeting
 
@@ -158,7 +159,24 @@ def test_the_page_query_count_does_not_grow_with_meetings(client, django_assert_
     for day in range(1, 21):
         make_meeting(date=date(2031, 1, day), kind=MeetingKind.EVENT)
         make_meeting(date=date(2020, 1, day), recording_url="https://example.org/r")
-    # The two lists, upcoming and past, and the latest publication that
-    # every public page's ETag names.
-    with django_assert_num_queries(3):
+    # Every meeting, split into the two lists, and the latest publication
+    # that every public page's ETag names.
+    with django_assert_num_queries(2):
         assert client.get(reverse("newsletters:meeting_list")).status_code == 200
+
+
+@time_machine.travel(NOW, tick=False)
+def test_both_lists_keep_the_querysets_order_on_days_with_several_meetings(client):
+    for day in (date(2030, 3, 1), date(2030, 5, 4), date(2029, 11, 8)):
+        make_meeting(date=day, start_time=time(15))
+        make_meeting(date=day)  # all day
+        make_meeting(date=day, start_time=time(9))
+        make_meeting(date=day, start_time=time(9))
+
+    html = client.get(reverse("newsletters:meeting_list")).content.decode()
+
+    def shown(section):
+        return [int(pk) for pk in re.findall(r'id="meeting-(\d+)"', section_html(html, section))]
+
+    assert shown("upcoming-title") == [meeting.pk for meeting in Meeting.objects.upcoming()]
+    assert shown("past-title") == [meeting.pk for meeting in Meeting.objects.past()]
