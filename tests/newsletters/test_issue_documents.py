@@ -12,7 +12,7 @@ from django.utils import timezone
 from msme_portal.http_cache import release
 from network.models import GroupOfficer, MemberEconomy, OfficerRole
 from newsletters import issue_documents
-from newsletters.models import IssueDocument, Meeting
+from newsletters.models import Issue, IssueDocument, Meeting
 from newsletters.models.issues import Listing
 from tests.factories import (
     make_box,
@@ -353,3 +353,25 @@ def test_a_scheduled_issue_coming_out_expires_the_pages_whose_pager_it_joins(
         page = client.get(latest.get_absolute_url()).content.decode()
 
     assert "Autumn 2024" in page
+
+
+def test_the_look_up_finds_the_issues_the_public_may_see_and_no_other(client):
+    """Its SQL is written out: it must agree with Issue.objects.published()."""
+    now = timezone.now()
+    issues = [
+        make_issue(slug="out"),
+        make_issue(slug="out-this-second", published_at=now - datetime.timedelta(seconds=1)),
+        make_issue(slug="scheduled", published_at=now + datetime.timedelta(minutes=1)),
+        make_issue(slug="draft", status="draft"),
+        make_issue(slug="draft-with-a-date", status="draft", published_at=now),
+    ]
+    client.get(issues[0].get_absolute_url())  # one of them with a stored page
+
+    found = {issue.slug for issue in issues if issue_documents.look_up(issue.slug, "en")}
+
+    assert found == set(Issue.objects.published().values_list("slug", flat=True))
+    assert found == {"out", "out-this-second"}
+    stored = issue_documents.look_up("out", "en")
+    assert stored.current and "<html" in stored.body
+    assert not issue_documents.look_up("out", "fr").current
+    assert issue_documents.look_up("out-this-second", "en").body is None
