@@ -26,6 +26,7 @@ from tests.factories import (
     make_organization,
     make_question,
     make_section,
+    make_topic,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -151,3 +152,18 @@ def test_the_scan_reports_a_known_violation(page):
     # Guards against a scan that silently checks nothing.
     page.set_content('<html lang="en"><body><main><img src="data:,"></main></body></html>')
     assert any(violation.startswith("image-alt") for violation in blocking_violations(page))
+
+
+def test_the_guides_pages_and_their_page_links_have_no_serious_violations(page, server_url):
+    topic = make_topic(name="Finance", slug="finance")
+    for n in range(30):
+        make_guide(title=f"Guide {n:02}", topic=topic)
+    response = page.goto(server_url + "/en/guides/?topic=finance")
+    assert response.status == 200
+    assert not blocking_violations(page)
+    page.get_by_role("navigation", name="Pages of guides").get_by_role(
+        "link", name="Next page"
+    ).click()
+    page.wait_for_url("**/en/guides/?topic=finance&page=2")
+    assert page.locator(".guide-card").count() == 6
+    assert not blocking_violations(page)
