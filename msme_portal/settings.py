@@ -148,8 +148,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # that an edit replaces (so an unpublished issue leaves every worker's pages
 # at once) and the sign-up rate limits. So it is shared by default: a table
 # in the database, which `migrate` creates (msme_portal/apps.py), with no
-# extra server. Redis (DJANGO_CACHE_BACKEND=django.core.cache.backends.redis.
-# RedisCache, DJANGO_CACHE_LOCATION=redis://host:6379/0) is faster under load.
+# extra server. Redis (DJANGO_CACHE_BACKEND=msme_portal.redis_cache.RedisCache,
+# DJANGO_CACHE_LOCATION=redis://host:6379/0) is faster under load.
 # A per-process cache is refused by a system check in production.
 CACHES = {
     "default": {

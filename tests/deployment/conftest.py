@@ -144,7 +144,7 @@ def redis_gunicorn(site, tmp_path_factory):
     redis = services.start_redis(folder)
     env = {
         **site.env,
-        "DJANGO_CACHE_BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "DJANGO_CACHE_BACKEND": "msme_portal.redis_cache.RedisCache",
         "DJANGO_CACHE_LOCATION": redis.url,
     }
     gunicorn = services.start_gunicorn(env, folder, name="gunicorn-redis")

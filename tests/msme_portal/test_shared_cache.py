@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 from msme_portal.shared_cache import check_cache_is_shared
@@ -14,13 +15,11 @@ def test_a_per_process_cache_is_refused_for_production(settings):
     assert [warning.id for warning in check_cache_is_shared(None)] == ["msme_portal.W001"]
 
 
-def test_redis_passes_the_check(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/0",
-        }
-    }
+@pytest.mark.parametrize(
+    "backend", ["msme_portal.redis_cache.RedisCache", "django.core.cache.backends.redis.RedisCache"]
+)
+def test_redis_passes_the_check(settings, backend):
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": "redis://127.0.0.1:6379/0"}}
     assert check_cache_is_shared(None) == []
 
 
