@@ -17,6 +17,7 @@ PY=.venv/bin/python
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if ((${#missing[@]})); then
   echo "Installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
