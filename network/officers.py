@@ -21,6 +21,12 @@ def officer_list(as_of=None):
     a 2022 issue does not name a chair appointed in 2025."""
     day = as_of or timezone.localdate()
     rows = list(GroupOfficer.objects.filter(term_start__lte=day).select_related("economy"))
+    return split_by_term(rows, day)
+
+
+def split_by_term(rows, day):
+    """The OfficerList of `rows`, officers whose terms started by `day`
+    (instances or rows read as values: anything with is_in_office_on())."""
     # Every row started by that day: in office then, or its term has ended.
     current = [officer for officer in rows if officer.is_in_office_on(day)]
     previous = sorted(

@@ -24,7 +24,7 @@ from msme_portal.thumbnails import (
     thumbnail,
 )
 from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
-from network.officers import OfficerList
+from network.officers import OfficerList, split_by_term
 from newsletters import editions, issue_rows
 from newsletters.models import Issue, Meeting, PdfEdition
 from newsletters.models.issues import Listing
@@ -283,17 +283,9 @@ def load_listings(issue, asked, language):
 
 
 def officer_list(day, language):
-    """network.officers.officer_list(as_of=day), read as values: the
-    officers in office on `day`, then those whose terms ended before it,
-    most recent first. Officers whose term starts after it are in neither."""
+    """network.officers.officer_list(as_of=day), read as values."""
     rows = issue_rows.officers(GroupOfficer.objects.filter(term_start__lte=day), language)
-    current = [officer for officer in rows if officer.is_in_office_on(day)]
-    previous = sorted(
-        (officer for officer in rows if not officer.is_in_office_on(day)),
-        key=lambda officer: officer.term_end,
-        reverse=True,
-    )
-    return OfficerList(current, previous)
+    return split_by_term(rows, day)
 
 
 def dated(meetings):

@@ -55,3 +55,15 @@ def test_a_section_is_shown_in_english_exactly_when_its_translation_is_missing(
     assert shown == (
         ("Voix", "Pourquoi ?", "Plus") if translate_question else ("Voices", "Why?", "More")
     )
+
+
+def test_the_section_rows_read_every_translated_field():
+    """The texts are read by name: a field translated later
+    (newsletters/translation.py) must be read too, or its page would show
+    the English for it in every language."""
+    from modeltranslation.translator import translator
+
+    from newsletters.models import Section
+
+    registered = translator.get_options_for_model(Section).fields
+    assert set(issue_rows.SECTION_TEXTS) == set(registered)
