@@ -33,10 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.search_bench import (  # noqa: E402
+    client_on_archive,
     figures,
-    manage,
-    production_environment,
-    set_up_archive,
+    require_postgres,
     timed,
 )
 
@@ -135,22 +134,11 @@ def main():
     parser.add_argument("--rounds", type=int, default=10, help="rounds of every page in turn")
     parser.add_argument("--requests", type=int, default=20, help="requests per page per round")
     args = parser.parse_args()
-    if "postgres" not in os.environ.get("DATABASE_URL", ""):
-        sys.exit("DATABASE_URL must name a PostgreSQL database: run under bin/with-postgres.")
+    require_postgres()
 
     with tempfile.TemporaryDirectory(prefix="msme-cold-pages-bench.") as folder:
         work = Path(folder)
-        production_environment(work)
-        if args.setup:
-            set_up_archive()
-        manage("collectstatic", "--noinput", "-v", "0")
-
-        import django
-
-        django.setup()
-        from django.test import Client
-
-        client = Client()
+        client = client_on_archive(work, args.setup)
         bare = BareView(get_page(client, ISSUE_PAGE).content, work)
         timings, bare_timings = measure(client, bare, args.rounds, args.requests)
         rows = [

@@ -84,6 +84,28 @@ def set_up_archive():
     subprocess.run([sys.executable, str(ROOT / "bench" / "make_data.py")], check=True)
 
 
+def require_postgres():
+    if "postgres" not in os.environ.get("DATABASE_URL", ""):
+        sys.exit("DATABASE_URL must name a PostgreSQL database: run under bin/with-postgres.")
+
+
+def client_on_archive(work, setup):
+    """Django set up with the settings `make bench` serves the site with,
+    less the cache, on the benchmark archive (made first with `setup`), and
+    a test client for it."""
+    production_environment(work)
+    if setup:
+        set_up_archive()
+    manage("collectstatic", "--noinput", "-v", "0")
+
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    return Client()
+
+
 def percentile(sorted_ms, percent):
     return sorted_ms[min(len(sorted_ms) - 1, round(percent / 100 * (len(sorted_ms) - 1)))]
 
@@ -185,24 +207,13 @@ def main():
     parser.add_argument("--setup", action="store_true", help="make the benchmark archive first")
     parser.add_argument("--requests", type=int, default=200, help="requests per query")
     args = parser.parse_args()
-    if "postgres" not in os.environ.get("DATABASE_URL", ""):
-        sys.exit("DATABASE_URL must name a PostgreSQL database: run under bin/with-postgres.")
+    require_postgres()
 
     with tempfile.TemporaryDirectory(prefix="msme-search-bench.") as folder:
         work = Path(folder)
-        production_environment(work)
-        if args.setup:
-            set_up_archive()
-        manage("collectstatic", "--noinput", "-v", "0")
-
-        import django
-
-        django.setup()
-        from django.test import Client
-
+        client = client_on_archive(work, args.setup)
         from newsletters.models import Section
 
-        client = Client()
         timings = measure_search(client, args.requests)
         rows = []
         for query in QUERIES:
