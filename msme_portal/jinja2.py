@@ -11,10 +11,14 @@ uncached one. Autoescaping is always on, and texts are translated by
 Django's own gettext, so translations work as in the admin.
 """
 
+import functools
+
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.defaultfilters import filesizeformat
 from django.templatetags.static import static
-from django.urls import get_script_prefix, reverse, translate_url
+from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils import dateformat, timezone, translation
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -25,8 +29,44 @@ from msme_portal.document_symbols import link_document_symbols
 OG_LOCALES = {"en": "en_GB", "fr": "fr_FR", "es": "es_ES"}
 
 
+# Every page's shell links the same dozen addresses and static files, and
+# reversing an address costs more than the rest of a line of template: they
+# are worked out once per process for each language, script prefix and URL
+# configuration they depend on. The URL patterns and the static files'
+# manifest do not change while a process runs; tests that change the
+# settings they come from clear these (forget_addresses below).
+ADDRESSES_KEPT = 4096
+
+
 def url(name, **kwargs):
-    return reverse(name, kwargs=kwargs)
+    try:
+        return _address(
+            name,
+            tuple(sorted(kwargs.items())),
+            translation.get_language(),
+            get_script_prefix(),
+            get_urlconf(settings.ROOT_URLCONF),
+        )
+    except TypeError:  # An argument that cannot be a key: nothing to keep.
+        return reverse(name, kwargs=kwargs)
+
+
+@functools.lru_cache(maxsize=ADDRESSES_KEPT)
+def _address(name, kwargs, language, script_prefix, urlconf):
+    return reverse(name, kwargs=dict(kwargs))
+
+
+@functools.lru_cache(maxsize=ADDRESSES_KEPT)
+def static_address(path):
+    return static(path)
+
+
+@receiver(setting_changed)
+def forget_addresses(*, setting, **kwargs):
+    if setting in {"ROOT_URLCONF", "LANGUAGES", "STATIC_URL", "STATIC_ROOT", "STORAGES"}:
+        _address.cache_clear()
+        static_address.cache_clear()
+        _language_versions.cache_clear()
 
 
 def date(value, format_string):
@@ -50,10 +90,20 @@ def document_links(value):
 def language_versions(request):
     """The page in each of the site's languages, for the language switcher
     and the hreflang alternates: dicts of code, name (in that language),
-    path, og_locale and current. A page that has no version per language (an
-    error page) links each language's home page instead."""
-    current = translation.get_language()
-    path = request.get_full_path()
+    path, og_locale and current, worked out once per address and language.
+    A page that has no version per language (an error page) links each
+    language's home page instead."""
+    return _language_versions(
+        request.get_full_path(),
+        translation.get_language(),
+        get_script_prefix(),
+        get_urlconf(settings.ROOT_URLCONF),
+    )
+
+
+# Keyed by the address asked for, which anyone can vary: a bounded number.
+@functools.lru_cache(maxsize=ADDRESSES_KEPT)
+def _language_versions(path, current, script_prefix, urlconf):
     versions = []
     for code, _name in settings.LANGUAGES:
         other = translate_url(path, code)
@@ -68,7 +118,7 @@ def language_versions(request):
                 "current": code == current,
             }
         )
-    return versions
+    return tuple(versions)  # Shared by the requests for this address: not to be changed.
 
 
 def environment(**options):
@@ -78,7 +128,7 @@ def environment(**options):
     env.install_gettext_translations(translation, newstyle=True)
     env.globals.update(
         url=url,
-        static=static,
+        static=static_address,
         get_language=translation.get_language,
         language_versions=language_versions,
         DEFAULT_LANGUAGE=settings.LANGUAGE_CODE,

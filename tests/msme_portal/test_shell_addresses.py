@@ -1,0 +1,77 @@
+"""The site's shell works out its addresses once per process
+(msme_portal/jinja2.py): each kept for the language, the script prefix and
+the settings it was worked out with, and never served to another."""
+
+import re
+
+import pytest
+from django.test import override_settings
+from django.urls import set_script_prefix
+from django.utils import translation
+
+from msme_portal.jinja2 import url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shell(client, settings):
+    """The shell of a page rendered for this request, not kept from an earlier one."""
+    settings.PAGE_CACHE_ENABLED = False
+
+    def get(path, **extra):
+        return client.get(path, **extra).content.decode()
+
+    return get
+
+
+def navigation(html):
+    nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.DOTALL).group(0)
+    return re.findall(r'href="([^"]+)"', nav)
+
+
+def stylesheets(html):
+    return re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+
+
+def test_each_language_keeps_its_own_addresses():
+    for language in ["en", "fr", "es", "en"]:
+        with translation.override(language):
+            assert url("network:member_list") == f"/{language}/members/"
+            assert url("newsletters:issue_detail", slug="summer-2022") == (
+                f"/{language}/issues/summer-2022/"
+            )
+
+
+def test_a_site_under_a_script_prefix_links_under_it():
+    # What the WSGI handler sets for a site served under /newsletter/.
+    plain = url("network:member_list")
+    set_script_prefix("/newsletter/")
+    try:
+        prefixed = url("network:member_list")
+    finally:
+        set_script_prefix("/")
+
+    assert plain == "/en/members/"
+    assert prefixed == "/newsletter/en/members/"
+    assert url("network:member_list") == plain
+
+
+def test_a_new_static_address_is_used_at_once(shell):
+    before = stylesheets(shell("/en/network/"))
+    with override_settings(STATIC_URL="/assets/"):
+        during = stylesheets(shell("/en/network/"))
+    after = stylesheets(shell("/en/network/"))
+
+    assert before and all(not address.startswith("/assets/") for address in before)
+    assert during == [address.replace("/static/", "/assets/", 1) for address in before]
+    assert after == before
+
+
+def test_the_language_switcher_of_each_address_is_its_own(shell):
+    first = shell("/fr/network/")
+    second = shell("/fr/members/")
+
+    assert 'href="/en/network/"' in first
+    assert 'href="/en/members/"' in second
+    assert 'href="/en/network/"' not in second
