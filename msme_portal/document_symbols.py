@@ -48,6 +48,9 @@ _URL = r"(?i:(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)(?:(?!&nbsp;|&#160;|&#xa0;)[^
 # Addresses are matched first, so the symbols inside them are never seen.
 _TEXT_TOKEN = re.compile(rf"(?P<url>{_URL})|(?P<symbol>{_SYMBOL})")
 _SYMBOL_ANYWHERE = re.compile(_SYMBOL)
+# Every symbol has a capital letter before a slash. Most texts have none,
+# and looking for that is about five times as fast as looking for a symbol.
+_CAPITAL_BEFORE_SLASH = re.compile(r"[A-Z]/")
 
 
 def document_url(symbol, language="en"):
@@ -67,6 +70,8 @@ def link_document_symbols(fragment, language="en"):
     if not fragment:
         return ""
     source = str(fragment)
+    if not _CAPITAL_BEFORE_SLASH.search(source):
+        return source
     # Most texts cite no document: they need no parsing.
     if not any(_has_digit(match[0]) for match in _SYMBOL_ANYWHERE.finditer(source)):
         return source
