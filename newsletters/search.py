@@ -7,15 +7,21 @@ appear in the text (case-insensitive). Either way the snippets are made here:
 the text is stripped of its markup, cut around the first match, escaped, and
 only then are the matches wrapped in <mark>, so nothing the visitor typed or
 an editor wrote can reach the page unescaped.
+
+Results are read a page at a time: each kind's matches are counted (up to
+MAX_RESULTS), and a page ranks the ids of the kinds it shows, then reads
+the text of those rows only.
 """
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import translation
@@ -41,7 +47,8 @@ SEARCH_CONFIGS = {"en": "english", "fr": "french", "es": "spanish"}
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
-MAX_RESULTS = 50
+MAX_RESULTS = 50  # of each kind
+RESULTS_PER_PAGE = 20
 SNIPPET_CHARS = 240
 MAX_TITLE_CHARS = 200
 
@@ -188,28 +195,38 @@ def stored_document(model, language="en"):
     return RawSQL(f"{table}.{column}", [], output_field=SearchVectorField())  # noqa: S611
 
 
-def _full_text(queryset, document, query, language):
-    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIGS[language])
-    # alias(), not annotate(): the document is matched and ranked, never
-    # selected. Equal ranks are common (a word once in each of many
-    # sections): the oldest row first, so the first MAX_RESULTS, and the
-    # page, are the same on every request.
-    return (
-        queryset.alias(document=document)
-        .filter(document=search_query)
-        .annotate(rank=SearchRank(document, search_query))
-        .order_by("-rank", "pk")
-    )
+def _search_query(query, language):
+    return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIGS[language])
 
 
-def _matching(queryset, fields, query, terms):
-    """`queryset`'s rows that match, best first on PostgreSQL."""
-    language = search_language()
+def _filtered(queryset, fields, query, terms, language):
+    """`queryset`'s rows that match, in no order."""
     if connection.vendor != "postgresql":
         return queryset.filter(
             _text_filter(language_fields(queryset.model, fields, language), terms)
         )
-    return _full_text(queryset, stored_document(queryset.model, language), query, language)
+    # alias(), not annotate(): the document is matched, never selected.
+    return queryset.alias(document=stored_document(queryset.model, language)).filter(
+        document=_search_query(query, language)
+    )
+
+
+def _best_first(queryset, query, language):
+    """`queryset` best first: by rank on PostgreSQL, else in the model's own
+    order. Equal ranks are common (a word once in each of many sections):
+    the oldest row first, so every request, and every page, gets the same
+    rows in the same order."""
+    if connection.vendor != "postgresql":
+        ordering = list(queryset.model._meta.ordering)
+        return queryset.order_by(*ordering, *([] if "pk" in ordering else ["pk"]))
+    rank = SearchRank(stored_document(queryset.model, language), _search_query(query, language))
+    return queryset.annotate(rank=rank).order_by("-rank", "pk")
+
+
+def _matching(queryset, fields, query, terms):
+    """`queryset`'s rows that match, best first."""
+    language = search_language()
+    return _best_first(_filtered(queryset, fields, query, terms, language), query, language)
 
 
 def matching_sections(query, terms):
@@ -223,6 +240,23 @@ def matching_questions(query, terms):
     questions = Question.objects.filter(section__issue__in=Issue.objects.published())
     questions = questions.select_related("section__issue")
     return _matching(questions, QUESTION_FIELDS, query, terms)[:MAX_RESULTS]
+
+
+def capped_counts(querysets):
+    """How many rows each of `querysets` has, up to MAX_RESULTS, in one
+    query: each count stops at MAX_RESULTS rows, and nothing is ranked."""
+    if not querysets:
+        return []
+    parts, params = [], []
+    for queryset in querysets:
+        capped = queryset.order_by().values("pk")[:MAX_RESULTS]
+        sql, capped_params = capped.query.get_compiler(using=capped.db).as_sql()
+        # The queryset's own SQL; its values stay parameters.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608
+        params += capped_params
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        return list(cursor.fetchone())
 
 
 # The results page reads rows, not model instances: only the columns it
@@ -249,99 +283,164 @@ class IssueUrls(dict):
         return url
 
 
-def section_results(query, terms, marks, language, issue_urls):
-    sections = Section.objects.filter(issue__in=Issue.objects.published())
-    rows = _matching(sections, SECTION_FIELDS, query, terms).values(
-        "kind",
-        "number",
-        "anchor",
-        "issue__slug",
-        *translated("title", language),
-        *translated("body", language),
-        *translated("issue__title", language),
-    )[:MAX_RESULTS]
-    kinds = {kind: str(label) for kind, label in SectionKind.choices}
-    results = []
-    for row in rows:
-        title = text_in(row, "title", language)
-        results.append(
-            Result(
-                kind=kinds[row["kind"]],
-                title=shorten(
-                    f"{row['number']}. {title}" if row["number"] else title, MAX_TITLE_CHARS
+@dataclass
+class ResultKind:
+    """One kind of result: the rows that match, the columns a result
+    shows, and the result a row makes."""
+
+    matches: QuerySet
+    columns: list
+    result: Callable[[dict], Result]
+
+
+class SearchResults:
+    """The results of a search as Paginator pages them: sections first, then
+    interview questions, then guides, each best first and at most
+    MAX_RESULTS. count() counts each kind; a slice ranks only the rows'
+    ids and reads the rest of the rows it shows, and makes their snippets."""
+
+    def __init__(self, query):
+        self.query = query
+        terms = query_terms(query)
+        self.language = language = search_language()
+        self.marks = marked_terms(terms)
+        self.issue_urls = IssueUrls()
+        self._counts = None
+        self.kinds = []
+        if not terms:
+            return
+        published = Issue.objects.published()
+        self.kinds = [
+            ResultKind(
+                _filtered(
+                    Section.objects.filter(issue__in=published),
+                    SECTION_FIELDS,
+                    query,
+                    terms,
+                    language,
                 ),
-                url=f"{issue_urls[row['issue__slug']]}#{row['anchor']}",
-                context=text_in(row, "issue__title", language),
-                snippet=highlight(plain_text(text_in(row, "body", language)) or title, marks),
-            )
-        )
-    return results
-
-
-def question_results(query, terms, marks, language, issue_urls):
-    questions = Question.objects.filter(section__issue__in=Issue.objects.published())
-    rows = _matching(questions, QUESTION_FIELDS, query, terms).values(
-        "section__anchor",
-        "section__issue__slug",
-        *translated("question", language),
-        *translated("answer", language),
-        *translated("section__title", language),
-        *translated("section__issue__title", language),
-    )[:MAX_RESULTS]
-    results = []
-    for row in rows:
-        question = text_in(row, "question", language)
-        answer = plain_text(text_in(row, "answer", language))
-        results.append(
-            Result(
-                kind=_("Interview"),
-                title=shorten(
-                    f"{text_in(row, 'section__title', language)}: {question}", MAX_TITLE_CHARS
+                [
+                    "kind",
+                    "number",
+                    "anchor",
+                    "issue__slug",
+                    *translated("title", language),
+                    *translated("body", language),
+                    *translated("issue__title", language),
+                ],
+                self.section_result,
+            ),
+            ResultKind(
+                _filtered(
+                    Question.objects.filter(section__issue__in=published),
+                    QUESTION_FIELDS,
+                    query,
+                    terms,
+                    language,
                 ),
-                url=f"{issue_urls[row['section__issue__slug']]}#{row['section__anchor']}",
-                context=text_in(row, "section__issue__title", language),
-                snippet=highlight(f"{question} {answer}", marks),
-            )
-        )
-    return results
+                [
+                    "section__anchor",
+                    "section__issue__slug",
+                    *translated("question", language),
+                    *translated("answer", language),
+                    *translated("section__title", language),
+                    *translated("section__issue__title", language),
+                ],
+                self.question_result,
+            ),
+            ResultKind(
+                _filtered(Guide.objects.all(), GUIDE_FIELDS, query, terms, language),
+                [
+                    "audience",
+                    "url",
+                    *translated("title", language),
+                    *translated("summary", language),
+                    *translated("topic__name", language),
+                ],
+                self.guide_result,
+            ),
+        ]
+        self.section_kinds = {kind: str(label) for kind, label in SectionKind.choices}
+        self.audiences = {audience: str(label) for audience, label in Audience.choices}
 
+    def counts(self):
+        """The number of results of each kind."""
+        if self._counts is None:
+            self._counts = capped_counts([kind.matches for kind in self.kinds])
+        return self._counts
 
-def guide_results(query, terms, marks, language):
-    rows = _matching(Guide.objects.all(), GUIDE_FIELDS, query, terms).values(
-        "audience",
-        "url",
-        *translated("title", language),
-        *translated("summary", language),
-        *translated("topic__name", language),
-    )[:MAX_RESULTS]
-    audiences = {audience: str(label) for audience, label in Audience.choices}
-    results = []
-    for row in rows:
-        title = text_in(row, "title", language)
-        results.append(
-            Result(
-                kind=_("Guide"),
-                title=shorten(f"{title} ({audiences[row['audience']]})", MAX_TITLE_CHARS),
-                url=row["url"],
-                context=text_in(row, "topic__name", language),
-                snippet=highlight(text_in(row, "summary", language) or title, marks),
-                external=True,
-            )
+    def count(self):
+        return sum(self.counts())
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("SearchResults are read a page at a time: by a slice")
+        start, stop, _step = key.indices(self.count())
+        results, offset = [], 0
+        for kind, count in zip(self.kinds, self.counts(), strict=True):
+            first, last = max(start - offset, 0), min(stop - offset, count)
+            if first < last:
+                results += self.read(kind, first, last)
+            offset += count
+        return results
+
+    def read(self, kind, first, last):
+        """Results `first` to `last` (excluded) of `kind`, best first."""
+        # Ranked, the ids alone; then the columns shown, of those rows only.
+        ranked = _best_first(kind.matches, self.query, self.language)[first:last]
+        place = {pk: n for n, pk in enumerate(ranked.values_list("pk", flat=True))}
+        rows = kind.matches.model.objects.filter(pk__in=place).order_by()
+        rows = sorted(rows.values("pk", *kind.columns), key=lambda row: place[row["pk"]])
+        return [kind.result(row) for row in rows]
+
+    def section_result(self, row):
+        title = text_in(row, "title", self.language)
+        return Result(
+            kind=self.section_kinds[row["kind"]],
+            title=shorten(f"{row['number']}. {title}" if row["number"] else title, MAX_TITLE_CHARS),
+            url=f"{self.issue_urls[row['issue__slug']]}#{row['anchor']}",
+            context=text_in(row, "issue__title", self.language),
+            snippet=highlight(plain_text(text_in(row, "body", self.language)) or title, self.marks),
         )
-    return results
+
+    def question_result(self, row):
+        question = text_in(row, "question", self.language)
+        answer = plain_text(text_in(row, "answer", self.language))
+        section_title = text_in(row, "section__title", self.language)
+        return Result(
+            kind=_("Interview"),
+            title=shorten(f"{section_title}: {question}", MAX_TITLE_CHARS),
+            url=f"{self.issue_urls[row['section__issue__slug']]}#{row['section__anchor']}",
+            context=text_in(row, "section__issue__title", self.language),
+            snippet=highlight(f"{question} {answer}", self.marks),
+        )
+
+    def guide_result(self, row):
+        title = text_in(row, "title", self.language)
+        return Result(
+            kind=_("Guide"),
+            title=shorten(f"{title} ({self.audiences[row['audience']]})", MAX_TITLE_CHARS),
+            url=row["url"],
+            context=text_in(row, "topic__name", self.language),
+            snippet=highlight(text_in(row, "summary", self.language) or title, self.marks),
+            external=True,
+        )
 
 
 def search(query):
-    """Results for `query` (already cleaned): sections first, then
-    interview questions, then guides, each best first."""
-    terms = query_terms(query)
-    if not terms:
-        return []
-    language = search_language()
-    marks = marked_terms(terms)
-    issue_urls = IssueUrls()
-    return (
-        section_results(query, terms, marks, language, issue_urls)
-        + question_results(query, terms, marks, language, issue_urls)
-        + guide_results(query, terms, marks, language)
-    )
+    """Every result for `query` (already cleaned), in the order the pages
+    show them."""
+    results = SearchResults(query)
+    return results[: results.count()]
+
+
+def page_of_results(query, number):
+    """Page `number` of the results for `query` (already cleaned): the
+    nearest page when `number` is out of range, the first when it is no
+    number."""
+    paginator = Paginator(SearchResults(query), RESULTS_PER_PAGE)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    return paginator.page(min(max(number, 1), paginator.num_pages))

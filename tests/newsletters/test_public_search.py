@@ -1,9 +1,13 @@
 """Search across published sections, interview questions and guides."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from newsletters.models import SectionKind
 from newsletters.search import (
@@ -14,6 +18,7 @@ from newsletters.search import (
     matching_sections,
     query_terms,
 )
+from newsletters.search import search as search_results
 from tests.factories import make_guide, make_issue, make_question, make_section
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +213,127 @@ def test_stored_search_documents_migrate_back_to_expression_indexes_and_forward(
     call_command("migrate", "newsletters", verbosity=0)
     assert document_tables() == tables
     assert indexes() == set()
+
+
+def result_titles(html):
+    return re.findall(r'<h2 class="result__title"><a [^>]*>(.*?)</a>', html)
+
+
+def search_page(client, query, page):
+    params = {"q": query, "page": page}
+    return client.get(reverse("newsletters:search"), params).content.decode()
+
+
+@pytest.fixture
+def many_results():
+    """25 matching sections (ranked by how often they say "harbour", not
+    in the order they were written), 3 interview questions and 2 guides:
+    the titles of these 30 results in the order the page lists them."""
+    issue = make_issue()
+    sections = []
+    for n in range(25):
+        times = n % 5 + 1
+        body = "<p>" + "harbour " * times + "logistics.</p>"
+        sections.append((times, make_section(issue, title=f"Notes {n}", body=body)))
+    interview = make_section(issue, kind=SectionKind.INTERVIEW, title="Voices")
+    questions = []
+    for n in range(3):
+        answer = "<p>" + "harbour " * (n + 1) + "nearby.</p>"
+        questions.append((n + 1, make_question(interview, question=f"Where {n}?", answer=answer)))
+    guides = [make_guide(title=f"Harbour guide {n}", summary="Shipping.") for n in range(2)]
+    if connection.vendor == "postgresql":
+        # Best first: the most mentions, then the oldest row.
+        sections.sort(key=lambda pair: (-pair[0], pair[1].pk))
+        questions.sort(key=lambda pair: (-pair[0], pair[1].pk))
+    # Elsewhere in the sections' and questions' own order.
+    return [
+        *(section.title for _times, section in sections),
+        *(f"Voices: {question.question}" for _times, question in questions),
+        *(f"{guide.title} (MSMEs)" for guide in guides),
+    ]
+
+
+def test_results_are_sections_then_questions_then_guides_each_best_first(client, many_results):
+    first = search_page(client, "harbour", 1)
+    second = search_page(client, "harbour", 2)
+    assert result_titles(first) + result_titles(second) == many_results
+    assert "30 results for “harbour”. Showing 1 to 20." in first
+    assert "30 results for “harbour”. Showing 21 to 30." in second
+    assert '<ol class="results" start="21">' in second
+
+
+def test_page_links_keep_the_query(client, many_results):
+    first = search_page(client, "harbour  logistics", 1)
+    assert '<nav class="pagination" aria-label="Pages of results">' in first
+    assert '<a rel="next" href="?q=harbour+logistics&amp;page=2">Next page</a>' in first
+    assert "Page 1 of 2" in first
+    assert 'rel="prev"' not in first
+
+    second = search_page(client, "harbour logistics", 2)
+    assert '<a rel="prev" href="?q=harbour+logistics&amp;page=1">Previous page</a>' in second
+    assert "Page 2 of 2" in second
+    assert 'rel="next"' not in second
+    assert len(result_titles(second)) == 5
+    everything = [result.title for result in search_results("harbour logistics")]
+    assert result_titles(first) + result_titles(second) == everything
+
+
+def test_one_page_of_results_has_no_page_links(client, many_results):
+    html = search_page(client, "nearby", 1)
+    assert len(result_titles(html)) == 3
+    assert "3 results for “nearby”." in html
+    assert "Showing" not in html
+    assert 'class="pagination"' not in html
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [
+        ("0", 1),
+        ("-1", 1),
+        ("abc", 1),
+        ("", 1),
+        ("1.5", 1),
+        ("\x00", 1),
+        ("3", 2),
+        ("999", 2),
+        ("2" * 500, 2),
+        ("9" * 5000, 1),  # more digits than Python reads as a number
+    ],
+)
+def test_a_page_out_of_range_or_malformed_shows_the_nearest_one(client, many_results, page, shown):
+    response = client.get(reverse("newsletters:search"), {"q": "harbour", "page": page})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Page {shown} of 2" in html
+    assert result_titles(html) == many_results[(shown - 1) * 20 : shown * 20]
+
+
+def test_a_page_number_without_a_query_shows_the_form_only(client, many_results):
+    html = client.get(reverse("newsletters:search"), {"page": "2"}).content.decode()
+    assert 'class="results"' not in html
+    assert 'class="pagination"' not in html
+
+
+def test_each_page_of_a_search_is_served_from_cache(
+    client, many_results, django_assert_num_queries
+):
+    second = search_page(client, "harbour", 2)
+    with django_assert_num_queries(0):
+        assert search_page(client, "harbour", 2) == second
+    assert search_page(client, "harbour", 1) != second
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="PostgreSQL ranks the matches")
+def test_unranked_sections_of_newer_issues_come_first_across_pages(client):
+    older = make_issue(published_at=timezone.now() - timedelta(days=30))
+    newer = make_issue(published_at=timezone.now() - timedelta(days=1))
+    old_sections = [
+        make_section(older, title=f"Old {n}", body="<p>Harbour.</p>") for n in range(15)
+    ]
+    new_sections = [
+        make_section(newer, title=f"New {n}", body="<p>Harbour.</p>") for n in range(15)
+    ]
+    titles = result_titles(search_page(client, "harbour", 1))
+    titles += result_titles(search_page(client, "harbour", 2))
+    assert titles == [section.title for section in new_sections + old_sections]

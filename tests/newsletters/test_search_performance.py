@@ -1,8 +1,9 @@
-"""What keeps a search fast however many rows match: a fixed number of
-queries, at most MAX_RESULTS rows of each kind read, ties in a stable order,
-and on PostgreSQL indexes that serve every search (bench/search_bench.py
-measures it)."""
+"""What keeps a search fast however many rows match: at most MAX_RESULTS
+of each kind, a page reading only the RESULTS_PER_PAGE rows it shows in a
+fixed number of queries, ties in a stable order, and on PostgreSQL indexes
+that serve every search (bench/search_bench.py measures it)."""
 
+import re
 from importlib import import_module
 
 import pytest
@@ -11,7 +12,13 @@ from django.db import connection
 from django.urls import reverse
 
 from newsletters.models import SectionKind
-from newsletters.search import MAX_RESULTS, matching_sections, query_terms, search
+from newsletters.search import (
+    MAX_RESULTS,
+    RESULTS_PER_PAGE,
+    matching_sections,
+    query_terms,
+    search,
+)
 from tests.factories import make_guide, make_issue, make_question, make_section
 
 pytestmark = pytest.mark.django_db
@@ -38,25 +45,49 @@ def archive():
     make_guide(title="Exchange rates", summary="Currencies.")
 
 
-def test_a_search_with_many_matches_makes_one_query_per_kind(
-    client, archive, django_assert_num_queries
+def result_titles(html):
+    return re.findall(r'<h2 class="result__title"><a [^>]*>(.*?)</a>', html)
+
+
+@pytest.mark.parametrize(
+    ("page", "shown", "queries"),
+    [
+        # The page cache's latest publication (part of the ETag), the three
+        # kinds' counts in one query, then the page's sections: their ids,
+        # best first, then their rows with their issues' titles.
+        (1, 20, 4),
+        # Sections 41 to 50 and questions 1 to 10: two queries more.
+        (3, 20, 6),
+        # The last page: guides 11 to 30.
+        (5, 20, 4),
+    ],
+)
+def test_a_page_of_results_makes_two_queries_per_kind_it_shows(
+    client, archive, django_assert_num_queries, page, shown, queries
 ):
-    # The page cache's latest publication (part of the ETag), then sections,
-    # interview questions and guides: each with its issue, section and
-    # topic in the same query, however many match.
-    with django_assert_num_queries(4):
-        response = client.get(reverse("newsletters:search"), {"q": "harbour"})
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("newsletters:search"), {"q": "harbour", "page": page})
     html = response.content.decode()
-    assert html.count('class="result"') == MAX_RESULTS + 20 + 30
+    assert html.count('class="result"') == shown
+    assert f"{MAX_RESULTS + 20 + 30} results for" in html
     assert "Unrelated" not in html
     assert "Exchange rates" not in html
-    assert "<mark>Harbour</mark>" in html
+    assert "<mark>harbour</mark>" in html.lower()
 
 
 def test_a_search_in_french_makes_as_many_queries(client, archive, django_assert_num_queries):
     with django_assert_num_queries(4):
         response = client.get("/fr/search/", {"q": "harbour"})
-    assert response.content.decode().count('class="result"') == MAX_RESULTS + 20 + 30
+    assert response.content.decode().count('class="result"') == RESULTS_PER_PAGE
+
+
+def test_the_pages_in_turn_list_every_result_once_in_order(client, archive):
+    titles = []
+    for n in range(1, 6):
+        response = client.get(reverse("newsletters:search"), {"q": "harbour", "page": n})
+        titles += result_titles(response.content.decode())
+    assert len(set(titles)) == MAX_RESULTS + 20 + 30
+    assert titles == [result.title for result in search("harbour")]
 
 
 def test_each_kind_of_result_is_cut_at_max_results(archive):
