@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
-from guides.models import Audience, Guide
+from guides.models import Audience
 from msme_portal.thumbnails import (
     COVER_WIDTH,
     PORTRAIT_WIDTH,
@@ -23,10 +23,9 @@ from msme_portal.thumbnails import (
     Thumbnail,
     thumbnail,
 )
-from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
 from network.officers import OfficerList, split_by_term
 from newsletters import editions, issue_rows
-from newsletters.models import Issue, Meeting, PdfEdition
+from newsletters.models import Issue, PdfEdition
 from newsletters.models.issues import Listing
 
 # An issue lists the meetings of the year after its date: one scheduled
@@ -198,7 +197,7 @@ def build_page(issue, *, published=None, is_preview=False):
     if published is None:
         published = []
         if issue.published_at is not None:
-            published = issue_rows.published_issues(published_in_order(), language)
+            published = issue_rows.published_issues(language, timezone.now())
     previous_issue, next_issue = neighbours(issue, published)
     return IssuePage(
         issue=issue,
@@ -254,27 +253,22 @@ def load_listings(issue, asked, language):
         # One query for both lists: meetings and events from the issue's
         # date on, and the events of the half year before it, so the date
         # tells them apart. Cancelled ones are neither to come nor held.
-        scheduled = Meeting.objects.scheduled()
-        upcoming = scheduled.upcoming(reference).filter(date__lt=reference + UPCOMING_REACH)
-        meetings = dated(issue_rows.meetings(upcoming | scheduled.past_events(reference), language))
+        meetings = dated(
+            issue_rows.meetings(
+                language, reference, reference + UPCOMING_REACH, reference - PAST_EVENTS_REACH
+            )
+        )
         listings.upcoming_meetings = [m for m in meetings if m.meeting.date >= reference]
         listings.past_events = [m for m in meetings if m.meeting.date < reference]
     if Listing.NEW_GUIDES in asked:
         # Neither the page nor the email shows a guide's topic.
-        listings.guide_rows = guide_table(
-            issue_rows.guides(
-                Guide.objects.filter(issues=issue).order_by("audience", "title"), language
-            )
-        )
+        listings.guide_rows = guide_table(issue_rows.guides(language, issue.pk))
     if Listing.NETWORK in asked:
-        listings.organizations = issue_rows.organizations(
-            NetworkOrganization.objects.filter(issues=issue).order_by("display_order", "name"),
-            language,
-        )
+        listings.organizations = issue_rows.organizations(language, issue.pk)
     if Listing.MEMBERS in asked:
         # The register as it stood on the issue's date: an issue is a record
         # of its time, which a member or a chair added since leaves alone.
-        listings.members = issue_rows.members(MemberEconomy.objects.as_of(reference), language)
+        listings.members = issue_rows.members(language, reference)
         # The same count as MemberEconomy.objects.as_of(reference).group_size(),
         # from the rows already loaded rather than one more query.
         listings.group_size = sum(economy.counts_as for economy in listings.members)
@@ -284,7 +278,7 @@ def load_listings(issue, asked, language):
 
 def officer_list(day, language):
     """network.officers.officer_list(as_of=day), read as values."""
-    rows = issue_rows.officers(GroupOfficer.objects.filter(term_start__lte=day), language)
+    rows = issue_rows.officers(language, day)
     return split_by_term(rows, day)
 
 

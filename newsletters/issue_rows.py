@@ -9,6 +9,10 @@ modeltranslation chooses it (newsletters/translation.py): the language's
 text, else the English one. The objects read as the instances did, so the
 templates, the email and the PDF need no change, and each is equal to the
 model instance of its row.
+
+The queries are built by the ORM once per language and process and then run
+as their SQL (msme_portal/compiled_queries.py): building them each time cost
+more than running them.
 """
 
 from dataclasses import dataclass
@@ -19,6 +23,7 @@ from django.db import models
 from django.utils.encoding import force_str
 
 from guides.models import Guide
+from msme_portal.compiled_queries import CompiledValues
 from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
 from newsletters.editions import SOURCE_LANGUAGE
 from newsletters.models import Issue, Meeting, Question, Section, SectionKind, SectionLink
@@ -198,26 +203,37 @@ class SectionContent:
     in_english: dict[int, bool]  # shown in English, its translation being incomplete
 
 
+SECTION_VALUES = CompiledValues(
+    lambda language, issue_id: untranslated(
+        Section.objects.filter(issue_id=issue_id).order_by("order", "pk")
+    ).values_list(
+        *SECTION_COLUMNS,
+        "signatory_economy__name_en",
+        *([] if language == SOURCE_LANGUAGE else [f"signatory_economy__name_{language}"]),
+        *text_columns(SECTION_TEXTS, language),
+    )
+)
+QUESTION_VALUES = CompiledValues(
+    lambda language, issue_id: untranslated(
+        Question.objects.filter(section__issue_id=issue_id).order_by("order", "pk")
+    ).values_list("section_id", "pk", *text_columns(["question", "answer"], language))
+)
+LINK_VALUES = CompiledValues(
+    lambda language, issue_id: untranslated(
+        SectionLink.objects.filter(section__issue_id=issue_id).order_by("order", "pk")
+    ).values_list("section_id", "pk", "url", *text_columns(["label"], language))
+)
+
+
 def section_content(issue, language):
     """The sections of `issue`, with their questions and links, as a page in
     `language` shows them, in three queries. A section whose translation is
     incomplete (editions.MISSING) is shown wholly in English, never a mix."""
-    section_values = list(
-        untranslated(Section.objects.filter(issue=issue).order_by("order", "pk")).values_list(
-            *SECTION_COLUMNS,
-            "signatory_economy__name_en",
-            *([] if language == SOURCE_LANGUAGE else [f"signatory_economy__name_{language}"]),
-            *text_columns(SECTION_TEXTS, language),
-        )
-    )
+    section_values = SECTION_VALUES.rows(language, issue.pk)
     question_values, link_values = {}, {}
-    for section_id, *values in untranslated(
-        Question.objects.filter(section__issue=issue).order_by("order", "pk")
-    ).values_list("section_id", "pk", *text_columns(["question", "answer"], language)):
+    for section_id, *values in QUESTION_VALUES.rows(language, issue.pk):
         question_values.setdefault(section_id, []).append(values)
-    for section_id, *values in untranslated(
-        SectionLink.objects.filter(section__issue=issue).order_by("order", "pk")
-    ).values_list("section_id", "pk", "url", *text_columns(["label"], language)):
+    for section_id, *values in LINK_VALUES.rows(language, issue.pk):
         link_values.setdefault(section_id, []).append(values)
 
     economy_columns = 1 if language == SOURCE_LANGUAGE else 2
@@ -284,13 +300,18 @@ class PublishedIssue(Row):
     title: str
 
 
-def published_issues(queryset, language):
-    """The issues of `queryset` (published, in order) as PublishedIssues."""
+PUBLISHED_ISSUE_VALUES = CompiledValues(
+    lambda language, now: untranslated(
+        Issue.objects.published(at=now).order_by("published_at", "pk")
+    ).values_list("pk", "published_at", "slug", *text_columns(["title"], language))
+)
+
+
+def published_issues(language, now):
+    """The issues published by `now`, in order of publication."""
     return [
         PublishedIssue(pk, published_at, slug, *shown_texts(titles, language))
-        for pk, published_at, slug, *titles in untranslated(queryset).values_list(
-            "pk", "published_at", "slug", *text_columns(["title"], language)
-        )
+        for pk, published_at, slug, *titles in PUBLISHED_ISSUE_VALUES.rows(language, now)
     ]
 
 
@@ -308,15 +329,25 @@ class MeetingRow(Row):
         return f"{self.date:%d %B %Y}: {self.title}"
 
 
-def meetings(queryset, language):
+def _meeting_values(language, start, until, since):
+    scheduled = Meeting.objects.scheduled()
+    upcoming = scheduled.upcoming(start).filter(date__lt=until)
+    return untranslated(upcoming | scheduled.past_events(start, since)).values_list(
+        "pk", "date", "link", "recording_url", *text_columns(["title", "description"], language)
+    )
+
+
+MEETING_VALUES = CompiledValues(_meeting_values)
+
+
+def meetings(language, start, until, since):
+    """In one query, the meetings and events from `start` to before `until`,
+    soonest first, then the events from `since` to before `start`. Cancelled
+    ones are neither to come nor held."""
     return [
         MeetingRow(pk, day, link, recording_url, *shown_texts(texts, language))
-        for pk, day, link, recording_url, *texts in untranslated(queryset).values_list(
-            "pk",
-            "date",
-            "link",
-            "recording_url",
-            *text_columns(["title", "description"], language),
+        for pk, day, link, recording_url, *texts in MEETING_VALUES.rows(
+            language, start, until, since
         )
     ]
 
@@ -333,12 +364,19 @@ class GuideRow(Row):
         return self.title
 
 
-def guides(queryset, language):
+GUIDE_VALUES = CompiledValues(
+    lambda language, issue_id: untranslated(
+        Guide.objects.filter(issues=issue_id).order_by("audience", "title")
+    ).values_list("pk", "audience", "url", *text_columns(["title"], language))
+)
+
+
+def guides(language, issue_id):
+    """The guides the issue features. Neither the page nor the email shows
+    a guide's topic."""
     return [
         GuideRow(pk, audience, url, *shown_texts(titles, language))
-        for pk, audience, url, *titles in untranslated(queryset).values_list(
-            "pk", "audience", "url", *text_columns(["title"], language)
-        )
+        for pk, audience, url, *titles in GUIDE_VALUES.rows(language, issue_id)
     ]
 
 
@@ -354,12 +392,18 @@ class OrganizationRow(Row):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
 
-def organizations(queryset, language):
+ORGANIZATION_VALUES = CompiledValues(
+    lambda language, issue_id: untranslated(
+        NetworkOrganization.objects.filter(issues=issue_id).order_by("display_order", "name")
+    ).values_list("pk", "website", *text_columns(["name", "acronym"], language))
+)
+
+
+def organizations(language, issue_id):
+    """The Network's organizations the issue features."""
     return [
         OrganizationRow(pk, website, *shown_texts(texts, language))
-        for pk, website, *texts in untranslated(queryset).values_list(
-            "pk", "website", *text_columns(["name", "acronym"], language)
-        )
+        for pk, website, *texts in ORGANIZATION_VALUES.rows(language, issue_id)
     ]
 
 
@@ -374,12 +418,18 @@ class MemberRow(Row):
         return self.name
 
 
-def members(queryset, language):
+MEMBER_VALUES = CompiledValues(
+    lambda language, day: untranslated(MemberEconomy.objects.as_of(day)).values_list(
+        "pk", "is_european_union", "eu_member_states", *text_columns(["name"], language)
+    )
+)
+
+
+def members(language, day):
+    """The register as it stood on `day`: MemberEconomy.objects.as_of(day)."""
     return [
         MemberRow(pk, eu_member_states if is_european_union else 1, *shown_texts(names, language))
-        for pk, is_european_union, eu_member_states, *names in untranslated(queryset).values_list(
-            "pk", "is_european_union", "eu_member_states", *text_columns(["name"], language)
-        )
+        for pk, is_european_union, eu_member_states, *names in MEMBER_VALUES.rows(language, day)
     ]
 
 
@@ -404,9 +454,22 @@ class OfficerRow(Row):
         return f"{self.name} ({self.get_role_display()})"
 
 
-def officers(queryset, language):
-    """The officers of `queryset` (GroupOfficer, not translated), with the
-    names of their economies."""
+OFFICER_VALUES = CompiledValues(
+    lambda language, day: GroupOfficer.objects.filter(term_start__lte=day).values_list(
+        "pk",
+        "name",
+        "role",
+        "term_start",
+        "term_end",
+        "economy_id",
+        *(f"economy__{column}" for column in text_columns(["name"], language)),
+    )
+)
+
+
+def officers(language, day):
+    """The officers whose terms began by `day` (GroupOfficer, not
+    translated), with the names of their economies."""
     return [
         OfficerRow(
             pk,
@@ -416,13 +479,7 @@ def officers(queryset, language):
             term_end,
             EconomyName(economy_id, *shown_texts(names, language)),
         )
-        for pk, name, role, term_start, term_end, economy_id, *names in queryset.values_list(
-            "pk",
-            "name",
-            "role",
-            "term_start",
-            "term_end",
-            "economy_id",
-            *(f"economy__{column}" for column in text_columns(["name"], language)),
+        for pk, name, role, term_start, term_end, economy_id, *names in OFFICER_VALUES.rows(
+            language, day
         )
     ]

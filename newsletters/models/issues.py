@@ -27,10 +27,11 @@ class Season(models.TextChoices):
 
 
 class IssueQuerySet(models.QuerySet):
-    def published(self):
+    def published(self, at=None):
         """The one definition of "the public can see it": published, and its
-        publication time has come (a future time means scheduled)."""
-        return self.filter(status=IssueStatus.PUBLISHED, published_at__lte=timezone.now())
+        publication time has come by `at` (default: now; a later time means
+        scheduled)."""
+        return self.filter(status=IssueStatus.PUBLISHED, published_at__lte=at or timezone.now())
 
 
 class Issue(models.Model):

@@ -1,0 +1,145 @@
+"""Values queries the ORM builds once per process, then run as their SQL.
+
+Building a query through the ORM (filters, joins, django-modeltranslation's
+rewriting of field names) and compiling it to SQL cost more than running it:
+about a quarter of an issue page's build went to making ten small queries
+the same way each time. A `CompiledValues` builds its query once for each
+shape (the page's language, which names the columns) and database, and then
+only runs the SQL with the new parameters, turning the rows into values with
+the ORM's own converters, as `values_list()` would.
+
+Which parameter goes where in the SQL is found by building the query twice
+with two sets of stand-in values: a parameter of the SQL that changes with
+them is one of the arguments, as its database adapts it; one that stays is a
+constant. A query whose parameters move in any other way (a date worked out
+inside the builder, or "now") cannot be compiled and raises at once, in
+every test that reads it, rather than reusing a stale value. SQL the
+settings shape (a lookup in the current time zone) is kept as first built:
+none of these queries has one.
+"""
+
+import itertools
+from datetime import UTC, date, datetime
+
+from django.db import connections
+from django.db.models.query import ValuesListIterable
+
+# Stand-ins far outside any real value of the columns they are compared
+# with, and with nothing in common between the two turns (not even a month
+# or an hour), so a value worked out from them cannot pass for a constant.
+_STAND_IN_INTEGERS = (-7_000_001, -9_000_001)
+_STAND_IN_TIMES = ((1011, 2, 3, 4, 5, 6), (1527, 7, 19, 13, 21, 44))
+
+
+def _stand_in(example, index, turn):
+    """A stand-in for an argument like `example`, different for each index
+    and each of the two turns."""
+    if isinstance(example, bool):
+        raise TypeError("A boolean argument cannot be told from a constant: build two queries.")
+    if isinstance(example, int):
+        return _STAND_IN_INTEGERS[turn] - index
+    year, month, day, hour, minute, second = _STAND_IN_TIMES[turn]
+    if isinstance(example, datetime):
+        return datetime(year + index, month, day, hour, minute, second, tzinfo=UTC)
+    if isinstance(example, date):
+        return date(year + index, month, day)
+    raise TypeError(f"Cannot compile a query with an argument of type {type(example).__name__}.")
+
+
+# The ways a database may adapt an argument to a parameter of its SQL, as
+# names of its operations (None: as it is), looked up on the connection of
+# the thread that runs the query.
+ADAPTERS = [None, "adapt_datefield_value", "adapt_datetimefield_value"]
+
+
+def _adapted(value, adapter, connection):
+    return value if adapter is None else getattr(connection.ops, adapter)(value)
+
+
+def _converted(rows, converters, connection):
+    """The rows with the ORM's converters applied, as values_list() does."""
+    for row in rows:
+        row = list(row)
+        for position, (functions, expression) in converters.items():
+            value = row[position]
+            for convert in functions:
+                value = convert(value, expression, connection)
+            row[position] = value
+        yield tuple(row)
+
+
+class CompiledValues:
+    """A `values_list()` query built by `build(shape, *arguments)`, compiled
+    once per shape and database.
+
+    `shape` (hashable) changes the SQL itself, as the page's language names
+    the columns read; the arguments (integers, dates, datetimes) are only its
+    parameters. `rows(shape, *arguments)` returns what
+    `list(build(shape, *arguments))` would."""
+
+    def __init__(self, build):
+        self.build = build
+        self.compiled = {}
+
+    def rows(self, shape, *arguments, using="default"):
+        connection = connections[using]
+        key = (shape, using, tuple(type(argument) for argument in arguments))
+        compiled = self.compiled.get(key)
+        if compiled is None:
+            compiled = self.compiled[key] = self.compile(shape, arguments, connection)
+        sql, slots, converters = compiled
+        parameters = [
+            constant if index is None else _adapted(arguments[index], adapter, connection)
+            for index, adapter, constant in slots
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, parameters)
+            rows = cursor.fetchall()
+        if not converters:
+            return [tuple(row) for row in rows]
+        return list(_converted(rows, converters, connection))
+
+    def compile(self, shape, arguments, connection):
+        turns = []
+        for turn in (0, 1):
+            stand_ins = [_stand_in(argument, i, turn) for i, argument in enumerate(arguments)]
+            queryset = self.build(shape, *stand_ins).using(connection.alias)
+            if queryset._iterable_class is not ValuesListIterable:
+                raise TypeError(
+                    "CompiledValues compiles Django's own values_list() queries: not flat or "
+                    "named, nor modeltranslation's, which add fallbacks (rewrite(False) first)."
+                )
+            compiler = queryset.query.get_compiler(connection=connection)
+            sql, parameters = compiler.as_sql()
+            if compiler.has_extra_select:
+                raise TypeError("A query selecting more than its values cannot be compiled.")
+            turns.append((stand_ins, sql, list(parameters), compiler))
+        (first_ins, sql, first, compiler), (second_ins, second_sql, second, _) = turns
+        if sql != second_sql or len(first) != len(second):
+            raise ValueError("The query's SQL changes with its arguments: it cannot be compiled.")
+        slots = [
+            self.slot(one, other, first_ins, second_ins, connection)
+            for one, other in zip(first, second, strict=True)
+        ]
+        fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
+        return sql, slots, compiler.get_converters(fields)
+
+    @staticmethod
+    def slot(one, other, first_ins, second_ins, connection):
+        """(argument index, adapter, None) for a parameter that is an
+        argument, (None, None, constant) for one that is not."""
+        if one == other:
+            return (None, None, one)
+        for index, adapter in itertools.product(range(len(first_ins)), ADAPTERS):
+            try:
+                matches = _adapted(first_ins[index], adapter, connection) == one and (
+                    _adapted(second_ins[index], adapter, connection) == other
+                )
+            except (AttributeError, TypeError, ValueError):  # not an adapter for this type
+                continue
+            if matches:
+                return (index, adapter, None)
+        raise ValueError(
+            "A parameter of the query is worked out from its arguments, or from the time: "
+            "pass it as an argument."
+        )
