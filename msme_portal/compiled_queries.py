@@ -143,3 +143,25 @@ class CompiledValues:
             "A parameter of the query is worked out from its arguments, or from the time: "
             "pass it as an argument."
         )
+
+
+class CompiledInstances(CompiledValues):
+    """Model instances from a query compiled as CompiledValues compiles
+    one: `build(shape, *arguments)` returns a queryset of `model` (for a
+    translated model, with modeltranslation's rewriting off), which is read
+    as every column's values and made into instances as the ORM makes them
+    (`Model.from_db`). For a page that shows one or two rows as the model
+    does: its methods, and modeltranslation's fallbacks, are the model's."""
+
+    def __init__(self, model, build):
+        self.model = model
+        self.columns = [field.attname for field in model._meta.concrete_fields]
+        super().__init__(
+            lambda shape, *arguments: build(shape, *arguments).values_list(*self.columns)
+        )
+
+    def instances(self, shape, *arguments, using="default"):
+        return [
+            self.model.from_db(using, self.columns, row)
+            for row in self.rows(shape, *arguments, using=using)
+        ]

@@ -7,8 +7,9 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import dateformat, translation
+from django.utils import dateformat, timezone, translation
 
+from msme_portal.compiled_queries import CompiledInstances
 from newsletters.models import Meeting
 from newsletters.models.meetings import DEFAULT_TIME_ZONE
 
@@ -52,10 +53,21 @@ def meeting_notice(meeting, *, upcoming):
     )
 
 
+# Meeting.objects.next_meeting() and latest_held_meeting() as of a day,
+# compiled once (msme_portal/compiled_queries.py): every home page asks.
+NEXT_MEETING = CompiledInstances(
+    Meeting, lambda shape, today: Meeting.objects.rewrite(False).next_meetings(today)[:1]
+)
+LATEST_HELD_MEETING = CompiledInstances(
+    Meeting, lambda shape, today: Meeting.objects.rewrite(False).held_meetings(today)[:1]
+)
+
+
 def home_meeting():
     """The next meeting's notice, else the latest held one's, else None."""
-    meeting = Meeting.objects.next_meeting()
-    if meeting is not None:
-        return meeting_notice(meeting, upcoming=True)
-    held = Meeting.objects.latest_held_meeting()
-    return meeting_notice(held, upcoming=False) if held is not None else None
+    today = timezone.localdate()
+    upcoming = NEXT_MEETING.instances(None, today)
+    if upcoming:
+        return meeting_notice(upcoming[0], upcoming=True)
+    held = LATEST_HELD_MEETING.instances(None, today)
+    return meeting_notice(held[0], upcoming=False) if held else None

@@ -105,14 +105,23 @@ class MeetingQuerySet(models.QuerySet):
             "date"
         )
 
+    def next_meetings(self, today=None):
+        """The Group meetings that still take place, from `today` (default:
+        today) on, soonest first."""
+        return self.scheduled().upcoming(today).filter(kind=MeetingKind.MEETING)
+
+    def held_meetings(self, today=None):
+        """The Group meetings that took place (not cancelled) before `today`
+        (default: today), the latest first."""
+        return self.scheduled().past(today).filter(kind=MeetingKind.MEETING)
+
     def next_meeting(self):
         """The home page's: the next Group meeting that still takes place."""
-        return self.scheduled().upcoming().filter(kind=MeetingKind.MEETING).first()
+        return self.next_meetings().first()
 
     def latest_held_meeting(self):
-        """The home page's while none is scheduled: the last Group meeting
-        that took place (not cancelled), before today."""
-        return self.scheduled().past().filter(kind=MeetingKind.MEETING).first()
+        """The home page's while none is scheduled: the last Group meeting held."""
+        return self.held_meetings().first()
 
 
 class Meeting(models.Model):

@@ -5,36 +5,59 @@ preview and the email use too. An issue's former slugs redirect to it
 (newsletters/models/former_addresses.py).
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView, View
 
+from msme_portal.compiled_queries import CompiledInstances, CompiledValues
 from msme_portal.page_cache import cache_public_page
 from msme_portal.thumbnails import COVER_WIDTH, thumbnail
-from newsletters import issue_documents
+from newsletters import issue_documents, issue_page, issue_rows
 from newsletters.home_meeting import home_meeting
 from newsletters.models import Issue, Section
+
+# The latest issue, and the titles of its top sections for its contents,
+# compiled once per process (msme_portal/compiled_queries.py).
+LATEST_ISSUE = CompiledInstances(
+    Issue, lambda shape, now: Issue.objects.rewrite(False).published(at=now)[:1]
+)
+TOP_SECTIONS = CompiledValues(
+    lambda language, issue_id: (
+        Section.objects.rewrite(False)
+        .filter(issue_id=issue_id, parent=None)
+        .order_by("order", "pk")
+        .values_list("number", "anchor", *issue_rows.text_columns(["title"], language))
+    )
+)
+
+
+@dataclass(frozen=True)
+class TopSection:
+    number: int | None
+    anchor: str
+    title: str
+
+
+def top_sections(issue, language):
+    return [
+        TopSection(number, anchor, *issue_rows.shown_texts(titles, language))
+        for number, anchor, *titles in TOP_SECTIONS.rows(language, issue.pk)
+    ]
 
 
 # The next meeting changes with the date, which is part of every page's ETag
 # and so of the key the page is stored under.
 @cache_public_page
 def home(request):
-    issue = (
-        Issue.objects.published()
-        .prefetch_related(
-            Prefetch(
-                "sections",
-                queryset=Section.objects.filter(parent=None).order_by("order", "pk"),
-                to_attr="top_sections",
-            )
-        )
-        .first()
-    )
+    latest = LATEST_ISSUE.instances(None, timezone.now())
+    issue = latest[0] if latest else None
+    if issue is not None:
+        issue.top_sections = top_sections(issue, issue_page.page_language())
     context = {
         "issue": issue,
         "cover": thumbnail(issue.cover_image, COVER_WIDTH) if issue else None,

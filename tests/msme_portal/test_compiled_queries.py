@@ -5,9 +5,9 @@ argument, and a refusal for queries whose parameters cannot be told apart."""
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from msme_portal.compiled_queries import CompiledValues
+from msme_portal.compiled_queries import CompiledInstances, CompiledValues
 from newsletters.models import Issue, Meeting, Section
 from tests.factories import make_issue, make_meeting, make_section
 
@@ -132,3 +132,18 @@ def test_only_values_list_queries_are_compiled():
                 Meeting.objects.rewrite(False).filter(pk=pk).values_list("pk", flat=True)
             )
         ).rows(None, 1)
+
+
+def test_instances_are_the_models_with_their_fallbacks(meetings):
+    compiled = CompiledInstances(
+        Meeting, lambda shape, start: Meeting.objects.rewrite(False).filter(date__gte=start)
+    )
+
+    instances = compiled.instances(None, date(2022, 5, 1))
+
+    assert instances == list(Meeting.objects.filter(date__gte=date(2022, 5, 1)))
+    assert instances[0].location_text() == instances[0].place
+    with translation.override("fr"):
+        assert [meeting.title for meeting in instances] == ["R7", "R5"]
+    with translation.override("es"):  # no Spanish title: the English one
+        assert [meeting.title for meeting in instances] == ["M7", "M5"]

@@ -279,6 +279,37 @@ def test_home_shows_latest_issue_contents_subscribe_and_next_meeting(client):
     assert 'href="/en/subscribe/"' in html
 
 
+def test_home_contents_are_in_the_pages_language_with_english_for_the_untranslated(client):
+    latest = make_issue(title_en="Summer", title_fr="Été")
+    make_section(latest, number=1, title_en="Message", title_fr="Le message")
+    make_section(latest, number=2, title_en="Articles only in English", title_fr="")
+
+    html = client.get("/fr/").content.decode()
+
+    assert "<h1>Été</h1>" in html
+    assert "Le message" in html and ">Message<" not in html
+    assert "Articles only in English" in html
+    assert 'href="/fr/issues/' in html
+
+
+def test_home_shows_the_last_meeting_held_with_its_recording_while_none_is_scheduled(client):
+    today = timezone.localdate()
+    make_meeting(title="Earlier meeting", date=today - timedelta(days=60))
+    make_meeting(
+        title="Last meeting",
+        date=today - timedelta(days=5),
+        recording_url="https://example.org/recording",
+    )
+    make_meeting(title="Cancelled since", date=today - timedelta(days=2), status="cancelled")
+
+    html = client.get("/en/").content.decode()
+
+    assert "Latest meeting" in html
+    assert "Last meeting" in html and "Earlier meeting" not in html
+    assert "Cancelled since" not in html
+    assert 'href="https://example.org/recording"' in html
+
+
 def test_home_announces_the_next_meeting_that_still_takes_place(client):
     today = timezone.localdate()
     make_meeting(title="Called off", date=today + timedelta(days=2), status="cancelled")
