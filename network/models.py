@@ -45,18 +45,29 @@ class MemberEconomyQuerySet(models.QuerySet):
     def newest(self, count=2):
         return self.exclude(joined_on=None).order_by("-joined_on", "sort_name")[:count]
 
+    def joined_by(self, day):
+        """Every economy that has joined by `day` (no date: from the start),
+        members then or not: the rows `split_register()` reads."""
+        return self.filter(Q(joined_on=None) | Q(joined_on__lte=day))
+
     def register(self):
         """The register page's lists in one query: the members today (as
         current()), sorted as the model is, and the former members (as
-        former()), from the rows of every economy that has joined by today."""
+        former())."""
         today = timezone.localdate()
-        rows = list(self.filter(Q(joined_on=None) | Q(joined_on__lte=today)))
-        members = [economy for economy in rows if economy.is_member_on(today)]
-        former = sorted(
-            (economy for economy in rows if economy.left_on and economy.left_on <= today),
-            key=lambda economy: (-economy.left_on.toordinal(), economy.sort_name),
-        )
-        return members, former
+        return split_register(list(self.joined_by(today)), today)
+
+
+def split_register(rows, day):
+    """The members on `day` (as as_of()), in the order of `rows`, and the
+    former members (as former()), from `rows`: every economy that has
+    joined by that day."""
+    members = [economy for economy in rows if economy.is_member_on(day)]
+    former = sorted(
+        (economy for economy in rows if economy.left_on and economy.left_on <= day),
+        key=lambda economy: (-economy.left_on.toordinal(), economy.sort_name),
+    )
+    return members, former
 
 
 class MemberEconomy(models.Model):

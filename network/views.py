@@ -1,21 +1,29 @@
 """Public pages of the register: member economies and the Network."""
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
+from msme_portal.compiled_queries import CompiledInstances
 from msme_portal.page_cache import cache_public_page
-from network.models import MemberEconomy, NetworkOrganization, OrganizationKind
-from network.officers import officer_list
+from network.models import MemberEconomy, NetworkOrganization, OrganizationKind, split_register
+from network.officers import split_by_term
+from newsletters import issue_page, issue_rows
 
 NEWEST_MEMBERS = 2
+# MemberEconomy.objects.register()'s query, compiled once per process.
+JOINED_BY = CompiledInstances(
+    MemberEconomy, lambda shape, day: MemberEconomy.objects.rewrite(False).joined_by(day)
+)
 
 
 @cache_public_page
 def member_list(request):
     """The register as it stands today, with the economies that have left
     in a short note below it."""
-    members, former = MemberEconomy.objects.register()
+    today = timezone.localdate()
+    members, former = split_register(JOINED_BY.instances(None, today), today)
     # As MemberEconomy.objects.current().newest(): the last two to join.
     newest = sorted(
         (economy for economy in members if economy.joined_on),
@@ -24,7 +32,8 @@ def member_list(request):
     newest_ids = {economy.pk for economy in newest}
     for economy in members:
         economy.is_newest = economy.pk in newest_ids
-    officers = officer_list()
+    # network.officers.officer_list(), read as the issue page reads it.
+    officers = split_by_term(issue_rows.officers(issue_page.page_language(), today), today)
     context = {
         "members": members,
         "newest": newest,
