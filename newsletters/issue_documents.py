@@ -111,22 +111,31 @@ def issue_page_response(request, slug):
     the stale page, marked not to be kept (as a caching proxy's "use stale
     while updating"): a page read by many at once is rendered once, not
     once per reader."""
+    response, _stored = answer_and_store(request, slug)
+    return response
+
+
+def answer_and_store(request, slug):
+    """issue_page_response()'s answer, and whether it stored the page: not
+    when the stored one was current, nor when another request is making it
+    again and the stale one is served."""
     language = issue_page.page_language()
     found = look_up(slug, language)
     if found is None:
         raise Http404
     anonymous = settings.PAGE_CACHE_ENABLED and not request.user.is_authenticated
     if anonymous and found.current:
-        return HttpResponse(found.body)
+        return HttpResponse(found.body), False
     remaking_key = None
     if anonymous and found.body is not None:
         remaking_key = REMAKING_KEY.format(
             issue=found.issue_id, language=language, generation=found.generation, release=release()
         )
         if not cache.add(remaking_key, True, REMAKING_TIMEOUT):
-            return stale_response(found.body)
+            return stale_response(found.body), False
     try:
-        return render_and_store(request, slug, language, found.generation if anonymous else None)
+        at_generation = found.generation if anonymous else None
+        return render_and_store(request, slug, language, at_generation), anonymous
     finally:
         if remaking_key is not None:
             cache.delete(remaking_key)
@@ -242,7 +251,8 @@ def build_when_idle():
 
 def build_missing():
     """For the idle send workers: the pages of the published issues that are
-    not stored, in each language; returns how many were made."""
+    not stored, in each language; returns how many it stored (a page another
+    request is making again is left to it)."""
     made = 0
     current = set(
         IssueDocument.objects.filter(
@@ -259,8 +269,9 @@ def build_missing():
                     request = RequestFactory().get(path)
                     request.user = AnonymousUser()
                     request.resolver_match = resolve(path)
-                    issue_page_response(request, issue.slug)
-                made += 1
+                    _response, stored = answer_and_store(request, issue.slug)
+                if stored:
+                    made += 1
             except Exception:  # One page failing must not stop the others, or the worker.
                 logger.exception("Could not store the %s page of %s", language, issue)
     return made

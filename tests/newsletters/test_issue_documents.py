@@ -275,6 +275,21 @@ def test_the_idle_worker_stores_the_pages_ahead_of_readers(archive):
     assert issue_documents.build_missing() == 0
 
 
+def test_the_idle_worker_counts_only_the_pages_it_stored(archive):
+    """A page another request is making again is left to it: served stale to
+    the idle worker, it is neither stored nor counted."""
+    issue = archive["issues"][2023]
+    issue_documents.build_missing()
+    section = issue.sections.get()
+    section.body = "<p>After the edit.</p>"
+    section.save()
+    generation = issue_documents.look_up(issue.slug, "en").generation
+    cache.add(remaking_key(issue, generation), True)
+
+    assert issue_documents.build_missing() == 2  # French and Spanish
+    assert not issue_documents.look_up(issue.slug, "en").current
+
+
 def test_a_page_rendered_for_signed_in_staff_is_not_stored(editor_client, archive):
     issue = archive["issues"][2023]
     assert editor_client.get(issue.get_absolute_url()).status_code == 200
