@@ -326,6 +326,17 @@ def test_home_without_issues(client):
     assert "No issue has been published yet." in response.content.decode()
 
 
+def test_archive_lists_issues_in_the_pages_language_with_english_for_the_untranslated(client):
+    make_issue(title_en="Summer", title_fr="Été", summary_en="In English.", summary_fr="")
+    make_draft_issue(title_en="Draft issue")
+
+    html = client.get("/fr/issues/").content.decode()
+
+    assert ">Été</a>" in html and ">Summer</a>" not in html
+    assert "In English." in html
+    assert "Draft issue" not in html
+
+
 def test_archive_groups_by_year_newest_first_and_paginates(client):
     for year in (2021, 2022, 2023):
         for month in (3, 9):
