@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
+from msme_portal.compiled_queries import CompiledInstances
 from msme_portal.document_symbols import document_url
 from msme_portal.page_cache import cache_public_page
 from newsletters import calendar_files
@@ -99,6 +100,12 @@ def by_year(entries):
     return years
 
 
+# Meeting.objects.upcoming(from_date=date.min), compiled once per process.
+EVERY_MEETING = CompiledInstances(
+    Meeting, lambda shape, start: Meeting.objects.rewrite(False).upcoming(from_date=start)
+)
+
+
 @cache_public_page
 def meeting_list(request):
     language = translation.get_language()
@@ -106,7 +113,7 @@ def meeting_list(request):
     today = timezone.localdate()
     # One query, soonest first as upcoming() orders them; past() orders the
     # others exactly the other way round.
-    meetings = list(Meeting.objects.upcoming(from_date=date.min))
+    meetings = EVERY_MEETING.instances(None, date.min)
     upcoming = [
         entry(meeting, language, upcoming=True, kind_labels=kind_labels)
         for meeting in meetings
