@@ -12,6 +12,9 @@ from network.officers import split_by_term
 from newsletters import issue_page, issue_rows
 
 NEWEST_MEMBERS = 2
+EVERY_ORGANIZATION = CompiledInstances(
+    NetworkOrganization, lambda shape: NetworkOrganization.objects.rewrite(False).all()
+)
 # MemberEconomy.objects.register()'s query, compiled once per process.
 JOINED_BY = CompiledInstances(
     MemberEconomy, lambda shape, day: MemberEconomy.objects.rewrite(False).joined_by(day)
@@ -51,9 +54,11 @@ def member_list(request):
 class OrganizationListView(ListView):
     """Participants in the Trade4MSMEs Network, grouped by kind."""
 
-    model = NetworkOrganization
     template_name = "network/organization_list.html"
     context_object_name = "organizations"
+
+    def get_queryset(self):
+        return EVERY_ORGANIZATION.instances(None)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
