@@ -160,6 +160,11 @@ class HttpCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Each worker reads the release from the files it started with, not
+        # at its first request: files copied in place before a restart would
+        # otherwise give workers of one release different ETags and stored
+        # pages.
+        release()
 
     def __call__(self, request):
         public = may_be_public(request)

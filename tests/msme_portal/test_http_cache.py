@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
 
-from msme_portal.http_cache import HttpCacheMiddleware
+from msme_portal.http_cache import HttpCacheMiddleware, release
 from msme_portal.page_cache import cache_public_page
 from newsletters.views.issue_views import IssueDetailView
 from tests.factories import make_issue, make_section
@@ -317,3 +317,23 @@ def test_a_public_answer_is_stored_once_and_served_after():
     assert len(calls) == 1
     assert second.content == first.content == b"Hello"
     assert second.headers["ETag"] == first.headers["ETag"]
+
+
+def test_a_worker_reads_its_release_when_it_starts_not_at_its_first_request(settings, tmp_path):
+    # A copy of the project's files; the release is their digest.
+    for folder in ["templates", "static"]:
+        (tmp_path / folder).mkdir()
+    (tmp_path / "templates" / "page.html").write_text("before")
+    settings.BASE_DIR = tmp_path
+    release.cache_clear()
+    try:
+        before = release()
+        release.cache_clear()
+        HttpCacheMiddleware(lambda request: HttpResponse())  # what a worker does at start
+        (tmp_path / "templates" / "page.html").write_text("after, before any request")
+
+        assert release() == before
+        release.cache_clear()  # a worker started after the change
+        assert release() != before
+    finally:
+        release.cache_clear()
