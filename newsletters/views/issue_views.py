@@ -11,12 +11,12 @@ from datetime import datetime
 from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView, View
 
 from msme_portal.compiled_queries import CompiledInstances, CompiledValues
+from msme_portal.jinja2 import url
 from msme_portal.page_cache import cache_public_page
 from msme_portal.thumbnails import COVER_WIDTH, thumbnail
 from newsletters import issue_documents, issue_page, issue_rows
@@ -80,7 +80,7 @@ class ArchiveIssue:
     summary: str
 
     def get_absolute_url(self):
-        return reverse("newsletters:issue_detail", kwargs={"slug": self.slug})
+        return url("newsletters:issue_detail", slug=self.slug)  # worked out once per process
 
 
 ARCHIVE_ISSUES = CompiledValues(
