@@ -20,7 +20,7 @@ def search_view(request):
         "page": page,
         "results": page.object_list if page else [],
         # Links to other pages keep the query.
-        "page_query": urlencode({"q": query}),
+        "page_query": urlencode({"q": query}) + "&",
         "searched": bool(query),
         "has_terms": bool(query_terms(query)),
         "max_length": MAX_QUERY_LENGTH,
