@@ -118,6 +118,15 @@ def test_the_committed_catalogue_has_both_engines_strings(language):
     assert JINJA2_STRING in ids, "run `make messages`: the Jinja2 strings are missing"
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_string_of_the_jinja2_templates_is_in_the_committed_catalogue(language):
+    # A page in French shows English wherever a string was added to a
+    # template and not to the catalogue.
+    in_catalogue = {message.id for message in catalogue(language)}
+
+    assert sorted(map(str, extracted_ids(ROOT) - in_catalogue)) == []
+
+
 def plural_forms(string):
     """A message's translations as a tuple: one, or one per plural form.
 
