@@ -8,8 +8,7 @@ from django.views.generic import ListView
 from msme_portal.compiled_queries import CompiledInstances
 from msme_portal.page_cache import cache_public_page
 from network.models import MemberEconomy, NetworkOrganization, OrganizationKind, split_register
-from network.officers import split_by_term
-from newsletters import issue_page, issue_rows
+from network.officers import officer_list
 
 NEWEST_MEMBERS = 2
 EVERY_ORGANIZATION = CompiledInstances(
@@ -35,8 +34,7 @@ def member_list(request):
     newest_ids = {economy.pk for economy in newest}
     for economy in members:
         economy.is_newest = economy.pk in newest_ids
-    # network.officers.officer_list(), read as the issue page reads it.
-    officers = split_by_term(issue_rows.officers(issue_page.page_language(), today), today)
+    officers = officer_list(today)
     context = {
         "members": members,
         "newest": newest,

@@ -24,7 +24,7 @@ from msme_portal.thumbnails import (
     thumbnail,
 )
 from network.officers import OfficerList, split_by_term
-from newsletters import editions, issue_rows
+from newsletters import editions, issue_rows, listing_rows
 from newsletters.models import Issue, PdfEdition
 from newsletters.models.issues import Listing
 
@@ -46,9 +46,13 @@ class IssueLink:
 
 @dataclass(frozen=True)
 class DatedMeeting:
-    meeting: issue_rows.MeetingRow
+    meeting: listing_rows.MeetingRow
     date_iso: str  # "2022-07-05"
     date_label: str  # "5 July 2022", the text of the date filter "j F Y"
+
+
+# A row of the guides' two columns: a guide for MSMEs, one for policymakers.
+GuidePair = tuple[listing_rows.GuideRow | None, listing_rows.GuideRow | None]
 
 
 @dataclass
@@ -58,9 +62,9 @@ class Listings:
 
     upcoming_meetings: list[DatedMeeting] | None = None
     past_events: list[DatedMeeting] | None = None
-    guide_rows: list[tuple[issue_rows.GuideRow | None, issue_rows.GuideRow | None]] | None = None
-    organizations: list[issue_rows.OrganizationRow] | None = None
-    members: list[issue_rows.MemberRow] | None = None
+    guide_rows: list[GuidePair] | None = None
+    organizations: list[listing_rows.OrganizationRow] | None = None
+    members: list[listing_rows.MemberRow] | None = None
     group_size: int | None = None
     officers: OfficerList | None = None
 
@@ -254,7 +258,7 @@ def load_listings(issue, asked, language):
         # date on, and the events of the half year before it, so the date
         # tells them apart. Cancelled ones are neither to come nor held.
         meetings = dated(
-            issue_rows.meetings(
+            listing_rows.meetings(
                 language, reference, reference + UPCOMING_REACH, reference - PAST_EVENTS_REACH
             )
         )
@@ -262,13 +266,13 @@ def load_listings(issue, asked, language):
         listings.past_events = [m for m in meetings if m.meeting.date < reference]
     if Listing.NEW_GUIDES in asked:
         # Neither the page nor the email shows a guide's topic.
-        listings.guide_rows = guide_table(issue_rows.guides(language, issue.pk))
+        listings.guide_rows = guide_table(listing_rows.guides(language, issue.pk))
     if Listing.NETWORK in asked:
-        listings.organizations = issue_rows.organizations(language, issue.pk)
+        listings.organizations = listing_rows.organizations(language, issue.pk)
     if Listing.MEMBERS in asked:
         # The register as it stood on the issue's date: an issue is a record
         # of its time, which a member or a chair added since leaves alone.
-        listings.members = issue_rows.members(language, reference)
+        listings.members = listing_rows.members(language, reference)
         # The same count as MemberEconomy.objects.as_of(reference).group_size(),
         # from the rows already loaded rather than one more query.
         listings.group_size = sum(economy.counts_as for economy in listings.members)
@@ -278,7 +282,7 @@ def load_listings(issue, asked, language):
 
 def officer_list(day, language):
     """network.officers.officer_list(as_of=day), read as values."""
-    rows = issue_rows.officers(language, day)
+    rows = listing_rows.officers(language, day)
     return split_by_term(rows, day)
 
 
