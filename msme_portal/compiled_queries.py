@@ -2,8 +2,8 @@
 
 Building a query through the ORM (filters, joins, django-modeltranslation's
 rewriting of field names) and compiling it to SQL cost more than running it:
-about a quarter of an issue page's build went to making ten small queries
-the same way each time. A `CompiledValues` builds its query once for each
+most of an issue page's build went to making the same ten small queries
+again each time. A `CompiledValues` builds its query once for each
 shape (the page's language, which names the columns) and database, and then
 only runs the SQL with the new parameters, turning the rows into values with
 the ORM's own converters, as `values_list()` would.
@@ -13,9 +13,9 @@ with two sets of stand-in values: a parameter of the SQL that changes with
 them is one of the arguments, as its database adapts it; one that stays is a
 constant. A query whose parameters move in any other way (a date worked out
 inside the builder, or "now") cannot be compiled and raises at once, in
-every test that reads it, rather than reusing a stale value. SQL the
-settings shape (a lookup in the current time zone) is kept as first built:
-none of these queries has one.
+every test that reads it, rather than reusing a stale value. What the
+settings write into the SQL (a lookup in the current time zone) stays as it
+was when the query was first built; none of these queries has one.
 """
 
 import itertools
@@ -150,8 +150,8 @@ class CompiledInstances(CompiledValues):
     one: `build(shape, *arguments)` returns a queryset of `model` (for a
     translated model, with modeltranslation's rewriting off), which is read
     as every column's values and made into instances as the ORM makes them
-    (`Model.from_db`). For a page that shows one or two rows as the model
-    does: its methods, and modeltranslation's fallbacks, are the model's."""
+    (`Model.from_db`). For pages that show their rows as the model does:
+    its methods, and modeltranslation's fallbacks, are the model's."""
 
     def __init__(self, model, build):
         self.model = model
