@@ -50,13 +50,6 @@ class MemberEconomyQuerySet(models.QuerySet):
         members then or not: the rows `split_register()` reads."""
         return self.filter(Q(joined_on=None) | Q(joined_on__lte=day))
 
-    def register(self):
-        """The register page's lists in one query: the members today (as
-        current()), sorted as the model is, and the former members (as
-        former())."""
-        today = timezone.localdate()
-        return split_register(list(self.joined_by(today)), today)
-
 
 def split_register(rows, day):
     """The members on `day` (as as_of()), in the order of `rows`, and the

@@ -14,10 +14,16 @@ NEWEST_MEMBERS = 2
 EVERY_ORGANIZATION = CompiledInstances(
     NetworkOrganization, lambda shape: NetworkOrganization.objects.rewrite(False).all()
 )
-# MemberEconomy.objects.register()'s query, compiled once per process.
 JOINED_BY = CompiledInstances(
     MemberEconomy, lambda shape, day: MemberEconomy.objects.rewrite(False).joined_by(day)
 )
+
+
+def register(day):
+    """The register page's lists in one query, compiled once per process:
+    the members on `day` (as MemberEconomy.objects.as_of()), sorted as the
+    model is, and the former members (as former())."""
+    return split_register(JOINED_BY.instances(None, day), day)
 
 
 @cache_public_page
@@ -25,7 +31,7 @@ def member_list(request):
     """The register as it stands today, with the economies that have left
     in a short note below it."""
     today = timezone.localdate()
-    members, former = split_register(JOINED_BY.instances(None, today), today)
+    members, former = register(today)
     # As MemberEconomy.objects.current().newest(): the last two to join.
     newest = sorted(
         (economy for economy in members if economy.joined_on),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from network.models import MemberEconomy, OrganizationKind
+from network.views import register
 from tests.factories import make_economy, make_officer, make_organization
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +166,7 @@ def test_the_register_splits_the_rows_as_the_querysets_do():
     ]:
         make_economy(joined_on=joined, left_on=left)
 
-    members, former = MemberEconomy.objects.register()
+    members, former = register(today)
 
     assert members == list(MemberEconomy.objects.current())
     assert former == list(MemberEconomy.objects.former())
