@@ -53,8 +53,8 @@ def meeting_notice(meeting, *, upcoming):
     )
 
 
-# Meeting.objects.next_meeting() and latest_held_meeting() as of a day,
-# compiled once (msme_portal/compiled_queries.py): every home page asks.
+# The first of Meeting.objects.next_meetings() and of held_meetings() as of
+# a day, compiled once (msme_portal/compiled_queries.py): every home page asks.
 NEXT_MEETING = CompiledInstances(
     Meeting, lambda shape, today: Meeting.objects.rewrite(False).next_meetings(today)[:1]
 )

@@ -115,14 +115,6 @@ class MeetingQuerySet(models.QuerySet):
         (default: today), the latest first."""
         return self.scheduled().past(today).filter(kind=MeetingKind.MEETING)
 
-    def next_meeting(self):
-        """The home page's: the next Group meeting that still takes place."""
-        return self.next_meetings().first()
-
-    def latest_held_meeting(self):
-        """The home page's while none is scheduled: the last Group meeting held."""
-        return self.held_meetings().first()
-
 
 class Meeting(models.Model):
     """A meeting of the Group or an event, with its day, its time and place

@@ -257,7 +257,7 @@ def test_the_next_meeting_skips_cancelled_ones_and_events():
     Meeting.objects.create(date=today + timedelta(days=1), title="Off", status="cancelled")
     Meeting.objects.create(kind=MeetingKind.EVENT, date=today + timedelta(days=2), title="Event")
     later = Meeting.objects.create(date=today + timedelta(days=3), title="Held")
-    assert Meeting.objects.next_meeting() == later
+    assert Meeting.objects.next_meetings().first() == later
 
 
 def test_a_meeting_without_a_time_is_all_day_in_geneva():
