@@ -148,6 +148,7 @@ def redis_gunicorn(site, tmp_path_factory):
         "DJANGO_CACHE_LOCATION": redis.url,
     }
     gunicorn = services.start_gunicorn(env, folder, name="gunicorn-redis")
+    gunicorn.redis_url = redis.url
     try:
         yield gunicorn
     finally:

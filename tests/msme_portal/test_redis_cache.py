@@ -1,10 +1,17 @@
 """The Redis cache backend (msme_portal/redis_cache.py) against a real Redis:
-it works as Django's, and keeps one client instead of making one per call."""
+it works as Django's, keeps one client instead of making one per call, and
+keeps a watched key's copy exactly as long as Redis reports no change."""
+
+import os
+import threading
+import time
 
 import pytest
+import redis as redis_lib
 from django.core.cache.backends import redis as django_redis
 
-from msme_portal.redis_cache import RedisCache
+from msme_portal import redis_cache as redis_cache_module
+from msme_portal.redis_cache import RedisCache, WatchedKey
 from tests.deployment import services
 
 
@@ -52,3 +59,107 @@ def test_every_call_uses_the_same_client(redis_cache, monkeypatch):
         assert redis_cache.get(f"key-{n}") == n
 
     assert len(made) == 1
+
+
+def redis_calls(redis_url, command):
+    stats = redis_lib.Redis.from_url(redis_url).info("commandstats")
+    return stats.get(f"cmdstat_{command}", {}).get("calls", 0)
+
+
+def test_a_watched_key_is_read_once_until_someone_changes_it(redis_cache, redis_url):
+    elsewhere = django_redis.RedisCache(redis_url, {"KEY_PREFIX": "test"})
+    elsewhere.set("version", 1)
+
+    before = redis_calls(redis_url, "get")
+    assert [redis_cache.watched_get("version") for _ in range(20)] == [1] * 20
+    assert redis_calls(redis_url, "get") == before + 1
+
+    # No pause: Redis sends the invalidation before it answers the write.
+    elsewhere.set("version", 2)
+    assert redis_cache.watched_get("version") == 2
+    elsewhere.delete("version")
+    assert redis_cache.watched_get("version") is None
+    assert elsewhere.add("version", 3) is True
+    assert redis_cache.watched_get("version") == 3
+    redis_lib.Redis.from_url(redis_url).flushdb()
+    assert redis_cache.watched_get("version") is None
+    # Other keys do not count as changes.
+    elsewhere.set("version", 4)
+    assert redis_cache.watched_get("version") == 4
+    before = redis_calls(redis_url, "get")
+    elsewhere.set("another-key", 5)
+    assert redis_cache.watched_get("version") == 4
+    assert redis_calls(redis_url, "get") == before
+
+
+def test_a_lost_watch_reads_from_redis_until_it_watches_again(redis_cache, redis_url, monkeypatch):
+    elsewhere = django_redis.RedisCache(redis_url, {"KEY_PREFIX": "test"})
+    elsewhere.set("version", 1)
+    assert redis_cache.watched_get("version") == 1
+    server = redis_lib.Redis.from_url(redis_url)
+    server.client_kill_filter(_type="pubsub")
+    # Changed while nobody could tell this process.
+    elsewhere.set("version", 2)
+
+    before = redis_calls(redis_url, "get")
+    assert [redis_cache.watched_get("version") for _ in range(3)] == [2, 2, 2]
+    assert redis_calls(redis_url, "get") == before + 3
+
+    # Once RETRY_WATCH_AFTER has passed, it watches the key again.
+    later = time.monotonic() + redis_cache_module.RETRY_WATCH_AFTER
+    monkeypatch.setattr(redis_cache_module.time, "monotonic", lambda: later)
+    assert redis_cache.watched_get("version") == 2
+    before = redis_calls(redis_url, "get")
+    assert redis_cache.watched_get("version") == 2
+    assert redis_calls(redis_url, "get") == before
+    assert len(server.client_list(_type="pubsub")) == 1
+
+
+def test_a_value_read_while_the_key_changed_is_not_kept(redis_cache, redis_url):
+    elsewhere = django_redis.RedisCache(redis_url, {"KEY_PREFIX": "test"})
+    elsewhere.set("version", 1)
+    key = redis_cache.make_and_validate_key("version")
+    client = redis_cache._cache
+    watched = WatchedKey(key, client._tracking_connection)
+
+    def read():
+        return client._read_first_server(key)
+
+    def read_then_see_a_change():
+        value = read()
+        elsewhere.set("version", 2)
+        # Another thread takes the invalidation in, and keeps the new value.
+        other_thread = threading.Thread(target=watched.get, args=(read,))
+        other_thread.start()
+        other_thread.join()
+        return value
+
+    assert watched.get(read_then_see_a_change) == 1
+    assert watched.get(read) == 2
+    assert watched.value == 2
+
+
+def test_a_forked_process_watches_on_its_own_connection(redis_cache, redis_url):
+    elsewhere = django_redis.RedisCache(redis_url, {"KEY_PREFIX": "test"})
+    elsewhere.set("version", 1)
+    assert redis_cache.watched_get("version") == 1
+    server = redis_lib.Redis.from_url(redis_url)
+    watchers_before = len(server.client_list(_type="pubsub"))
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:
+        try:
+            value = redis_cache.watched_get("version")
+            watchers = len(server.client_list(_type="pubsub"))
+            os.write(writing, f"{value} {watchers}".encode())
+        finally:
+            os._exit(0)
+    os.close(writing)
+    _, status = os.waitpid(child, 0)
+    answer = os.read(reading, 100).decode()
+    os.close(reading)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert answer == f"1 {watchers_before + 1}"
+    # The parent's watch still works.
+    elsewhere.set("version", 2)
+    assert redis_cache.watched_get("version") == 2
