@@ -1,0 +1,26 @@
+"""Workers whose database connections the server dropped (a restart of
+PostgreSQL, an administrator, an idle timeout) answer the next requests as
+before: the health check finds each dropped connection and connects again."""
+
+from tests.deployment import services
+
+REQUESTS = 30
+
+
+def test_every_worker_answers_after_the_database_dropped_its_connections(site):
+    before = [site.direct().get("/healthz") for _ in range(REQUESTS)]
+    assert {page.status for page in before} == {200}
+    assert len(services.workers_that_answered(site.gunicorn, "/healthz")) >= 2
+    dropped = site.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+        "AND backend_type = 'client backend'"
+    )
+    assert dropped
+
+    served_before = len(site.gunicorn.access_log.read_text().splitlines())
+    after = [site.direct().get("/healthz") for _ in range(REQUESTS)]
+
+    assert [page.status for page in after] == [200] * REQUESTS
+    answered = site.gunicorn.access_log.read_text().splitlines()[served_before:]
+    assert len({line.split(" ")[0] for line in answered}) >= 2
