@@ -141,9 +141,7 @@ DATABASES = {
 }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's, with a health check that makes no round trip while the
-    # connection is sound (msme_portal/postgresql/base.py).
-    DATABASES["default"]["ENGINE"] = "msme_portal.postgresql"
+    DATABASES["default"]["ENGINE"] = "msme_portal.postgresql"  # Django's, cheaper health check
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead logging lets the site read while the send worker writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
