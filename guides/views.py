@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from guides.models import GUIDES_PER_PAGE, LIST_ORDER, Audience, Guide, Topic
+from msme_portal.compiled_queries import CompiledValues
 from msme_portal.page_cache import cache_public_page
 
 MAX_TEXT_LENGTH = 200
@@ -42,18 +43,32 @@ class GuideFilterForm(forms.Form):
     audience = forms.ChoiceField(
         label=_("Audience"), choices=[("", _("All audiences")), *Audience.choices], required=False
     )
-    topic = forms.ModelChoiceField(
-        label=_("Topic"),
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All topics"),
-        required=False,
-    )
+    # The topics' slugs, from a query compiled once (topic_choices()).
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
     text = forms.CharField(label=_("Title contains"), max_length=MAX_TEXT_LENGTH, required=False)
+
+    def __init__(self, *args, language, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", _("All topics")), *topic_choices(language)]
 
     def clean_text(self):
         # NUL cannot be stored or searched by PostgreSQL.
         return self.cleaned_data["text"].replace("\x00", "").strip()
+
+
+TOPIC_VALUES = CompiledValues(
+    lambda language: Topic.objects.rewrite(False).values_list(
+        "slug", *dict.fromkeys([f"name_{language}", f"name_{settings.LANGUAGE_CODE}"])
+    )
+)
+
+
+def topic_choices(language):
+    """(slug, name) of every topic, named in `language` or else in English,
+    in the order of those names (the database would put the untranslated
+    ones first, by their empty translation)."""
+    choices = [(slug, names[0] or names[-1]) for slug, *names in TOPIC_VALUES.rows(language)]
+    return sorted(choices, key=lambda choice: choice[1].casefold())
 
 
 @dataclass(frozen=True)
@@ -117,28 +132,39 @@ def guide_card(row, language):
     )
 
 
-def filtered_guides(form):
-    guides = Guide.objects.order_by(*LIST_ORDER)
+# Every guide as its card reads it, in list order: the unfiltered list,
+# the page most visitors see, is paged from it in one query.
+EVERY_GUIDE = CompiledValues(
+    lambda language: (
+        Guide.objects.order_by(*LIST_ORDER).rewrite(False).values_list(*card_columns(language))
+    )
+)
+
+
+def filtered_guides(form, language):
+    """The rows of the guides the filters select, as card_columns() names them."""
     if not form.is_bound:
-        return guides
+        columns = card_columns(language)
+        return [dict(zip(columns, row, strict=True)) for row in EVERY_GUIDE.rows(language)]
     if not form.is_valid():
-        return guides.none()
+        return []
+    guides = Guide.objects.order_by(*LIST_ORDER)
     if audience := form.cleaned_data["audience"]:
         guides = guides.filter(audience=audience)
     if topic := form.cleaned_data["topic"]:
-        guides = guides.filter(topic=topic)
+        guides = guides.filter(topic__slug=topic)
     if text := form.cleaned_data["text"]:
         guides = guides.filter(Q(title__icontains=text) | Q(summary__icontains=text))
-    return guides
+    return guides.values(*card_columns(language))
 
 
 @cache_public_page(allowed_params=("page",))
 def guide_list(request):
     # The page number is not a filter: ?page=2 alone lists every guide.
     filters = {name: request.GET[name] for name in FILTERS if name in request.GET}
-    form = GuideFilterForm(filters or None)
     language = translation.get_language()
-    guides = filtered_guides(form).values(*card_columns(language))
+    form = GuideFilterForm(filters or None, language=language)
+    guides = filtered_guides(form, language)
     page = Paginator(guides, GUIDES_PER_PAGE).get_page(request.GET.get("page"))
     # Links to other pages keep the filters.
     page_query = urlencode({name: value for name, value in filters.items() if value})
