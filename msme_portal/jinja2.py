@@ -61,12 +61,31 @@ def static_address(path):
     return static(path)
 
 
+# A page's texts are translated again on every render: about a hundred
+# gettext calls for the guides page, each a look-up in Django's catalogues
+# that costs more than the line around it. The catalogues do not change
+# while a process runs (tests that change the settings they come from clear
+# this, below). Bounded, as a template may translate a value it was given.
+TRANSLATIONS_KEPT = 8192
+
+
+def gettext(message):
+    return _translated(translation.get_language(), message)
+
+
+@functools.lru_cache(maxsize=TRANSLATIONS_KEPT)
+def _translated(language, message):
+    return translation.gettext(message)
+
+
 @receiver(setting_changed)
 def forget_addresses(*, setting, **kwargs):
     if setting in {"ROOT_URLCONF", "LANGUAGES", "STATIC_URL", "STATIC_ROOT", "STORAGES"}:
         _address.cache_clear()
         static_address.cache_clear()
         _language_versions.cache_clear()
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
+        _translated.cache_clear()
 
 
 def date(value, format_string):
@@ -125,7 +144,13 @@ def environment(**options):
     options.pop("autoescape", None)  # Always on, whatever TEMPLATES says.
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
     # babel.cfg extracts the strings with the same options; keep them in step.
-    env.install_gettext_translations(translation, newstyle=True)
+    env.install_gettext_callables(
+        gettext=gettext,
+        ngettext=translation.ngettext,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
+        newstyle=True,
+    )
     env.globals.update(
         url=url,
         static=static_address,

@@ -1,6 +1,7 @@
 """The site's shell works out its addresses once per process
 (msme_portal/jinja2.py): each kept for the language, the script prefix and
-the settings it was worked out with, and never served to another."""
+the settings it was worked out with, and never served to another; likewise
+its translated texts."""
 
 import re
 
@@ -9,6 +10,7 @@ from django.test import override_settings
 from django.urls import set_script_prefix
 from django.utils import translation
 
+from msme_portal import jinja2 as jinja2_environment
 from msme_portal.jinja2 import url
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +77,18 @@ def test_the_language_switcher_of_each_address_is_its_own(shell):
     assert 'href="/en/network/"' in first
     assert 'href="/en/members/"' in second
     assert 'href="/en/network/"' not in second
+
+
+def test_each_language_keeps_its_own_translations(shell):
+    headings = {"en": "Trade4MSMEs guides", "fr": "Guides Trade4MSMEs", "es": "Guías Trade4MSMEs"}
+    for language in ["en", "fr", "es", "fr", "en", "es"]:
+        html = shell(f"/{language}/guides/")
+        assert f"<h1>{headings[language]}</h1>" in html
+
+
+def test_the_translations_kept_are_forgotten_with_the_catalogues_settings(settings):
+    with translation.override("fr"):
+        assert jinja2_environment.gettext("Trade4MSMEs guides") == "Guides Trade4MSMEs"
+    assert jinja2_environment._translated.cache_info().currsize > 0
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]
+    assert jinja2_environment._translated.cache_info().currsize == 0
