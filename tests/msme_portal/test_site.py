@@ -1,8 +1,11 @@
 """Site-wide behaviour: security headers, health check, error pages."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +85,16 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_admin_out(client, settings):
     body = response.content.decode()
     assert "Disallow: /admin/" in body
     assert "Sitemap: https://newsletter.example.org/sitemap.xml" in body
+
+
+def test_a_server_error_gets_the_styled_page_in_the_sites_fonts(settings):
+    settings.ROOT_URLCONF = "tests.msme_portal.failing_urls"
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/fail/")
+
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html
+    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    assert [Path(address).name.split(".")[0] for address in stylesheets] == ["fonts", "site"]
