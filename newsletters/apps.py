@@ -21,7 +21,7 @@ class NewslettersConfig(AppConfig):
             Subscriber,
         )
         from newsletters.publication_times import latest_publication
-        from newsletters.sitemaps import IssueSitemap
+        from newsletters.sitemaps import IssueSitemap, MeetingYearSitemap
 
         # What the public pages show (msme_portal/page_cache.py).
         page_cache.invalidate_on(Issue, Section, Question, SectionLink, Meeting, PdfEdition)
@@ -33,6 +33,7 @@ class NewslettersConfig(AppConfig):
             "newsletters:home", "newsletters:issue_list", "newsletters:meeting_list"
         )
         sitemaps.register("issues", IssueSitemap)
+        sitemaps.register("meeting-years", MeetingYearSitemap)
         thumbnails.delete_replaced_thumbnails_of(Issue, Section)
         # Each section's translation status (newsletters/editions.py).
         editions.connect()

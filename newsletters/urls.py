@@ -18,6 +18,7 @@ urlpatterns = [
         name="issue_sharing_image",
     ),
     path("meetings/", meeting_views.meeting_list, name="meeting_list"),
+    path("meetings/<int:year>/", meeting_views.meeting_year, name="meeting_year"),
     path("meetings/<int:pk>.ics", meeting_views.meeting_calendar, name="meeting_ics"),
     path("meetings.ics", meeting_views.programme_calendar, name="programme_ics"),
     path("search/", search_view, name="search"),

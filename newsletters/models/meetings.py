@@ -218,7 +218,10 @@ class Meeting(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{reverse('newsletters:meeting_list')}#meeting-{self.pk}"
+        """Its entry on its year's page, which lists it for good (the
+        calendar's overview shows only the latest years)."""
+        year_page = reverse("newsletters:meeting_year", kwargs={"year": self.date.year})
+        return f"{year_page}#meeting-{self.pk}"
 
     def clean(self):
         super().clean()

@@ -1,5 +1,7 @@
-"""The public calendar: /meetings/ (upcoming meetings and events, then past
-ones by year with their recordings and documents), and its iCalendar files
+"""The public calendar: /meetings/ (upcoming meetings and events, then the
+past ones of the latest PAST_YEARS_SHOWN years, by year, with their
+recordings and documents), a page for each year (/meetings/2019/, where
+each meeting's address is), and its iCalendar files
 (newsletters/calendar_files.py): one meeting's and the whole programme's.
 
 The programme is also at /meetings.ics without a language, in English:
@@ -10,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
@@ -106,26 +108,64 @@ EVERY_MEETING = CompiledInstances(
 )
 
 
+# Past years the overview shows; each earlier year has its own page, so the
+# page does not grow with the Group's history.
+PAST_YEARS_SHOWN = 2
+
+
+def every_meeting():
+    """Every meeting and event, soonest first as upcoming() orders them, in
+    one query; past() orders them exactly the other way round."""
+    return EVERY_MEETING.instances(None, date.min)
+
+
+def years_of(meetings):
+    """The years that have meetings, the latest first."""
+    return sorted({meeting.date.year for meeting in meetings}, reverse=True)
+
+
 @cache_public_page
 def meeting_list(request):
     language = translation.get_language()
     kind_labels = {kind: str(label) for kind, label in MeetingKind.choices}
     today = timezone.localdate()
-    # One query, soonest first as upcoming() orders them; past() orders the
-    # others exactly the other way round.
-    meetings = EVERY_MEETING.instances(None, date.min)
+    meetings = every_meeting()
     upcoming = [
         entry(meeting, language, upcoming=True, kind_labels=kind_labels)
         for meeting in meetings
         if meeting.date >= today
     ]
-    past = [
+    past = [meeting for meeting in reversed(meetings) if meeting.date < today]
+    shown_years = years_of(past)[:PAST_YEARS_SHOWN]
+    past_shown = [
         entry(meeting, language, upcoming=False, kind_labels=kind_labels)
-        for meeting in reversed(meetings)
-        if meeting.date < today
+        for meeting in past
+        if meeting.date.year in shown_years
     ]
-    context = {"upcoming": upcoming, "past_years": by_year(past)}
+    context = {
+        "upcoming": upcoming,
+        "past_years": by_year(past_shown),
+        "earlier_years": [year for year in years_of(past) if year not in shown_years],
+    }
     return render(request, "newsletters/meetings.html", context)
+
+
+@cache_public_page
+def meeting_year(request, year):
+    """Every meeting and event of `year`, in the order they take place."""
+    language = translation.get_language()
+    kind_labels = {kind: str(label) for kind, label in MeetingKind.choices}
+    today = timezone.localdate()
+    meetings = every_meeting()
+    entries = [
+        entry(meeting, language, upcoming=meeting.date >= today, kind_labels=kind_labels)
+        for meeting in meetings
+        if meeting.date.year == year
+    ]
+    if not entries:
+        raise Http404("No meeting that year.")
+    context = {"year": year, "entries": entries, "years": years_of(meetings)}
+    return render(request, "newsletters/meeting_year.html", context)
 
 
 def calendar_response(meetings, name):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from newsletters.models import SectionKind
+from newsletters.models import Meeting, SectionKind
 from newsletters.models.issues import BoxStyle, Listing
 from tests.factories import (
     make_box,
@@ -114,6 +114,7 @@ def test_main_pages_have_no_serious_accessibility_violations(page, server_url, w
     page.set_viewport_size({"width": width, "height": 900})
     slug = issue.slug
     paths = ["/en/members/", "/en/guides/", "/en/meetings/", "/fr/meetings/"]
+    paths.append(Meeting.objects.order_by("date").first().get_absolute_url().split("#")[0])
     for language in ["en", "fr", "es"]:
         paths += [f"/{language}/", f"/{language}/issues/{slug}/", f"/{language}/subscribe/"]
     for path in paths:

@@ -1,5 +1,6 @@
 """The public calendar at /meetings/: what is upcoming and what is past
-around today, in each meeting's own time, with documents and recordings."""
+around today, in each meeting's own time, with documents and recordings;
+and a page for each year."""
 
 import re
 from datetime import UTC, date, datetime, time
@@ -70,16 +71,65 @@ def calendar():
     }
 
 
-def test_upcoming_soonest_first_and_past_by_year_newest_first(client, calendar):
+def year_links(html):
+    """The years the page links to the pages of."""
+    links = re.search(r'<ul class="meeting-years">.*?</ul>', html, re.DOTALL)[0]
+    return re.findall(r'<a href="/en/meetings/(\d+)/"', links)
+
+
+def test_upcoming_soonest_first_and_the_latest_past_years_newest_first(client, calendar):
     with time_machine.travel(NOW, tick=False):
         html = client.get(reverse("newsletters:meeting_list")).content.decode()
     upcoming = section_html(html, "upcoming-title")
     past = section_html(html, "past-title")
     # Today's meeting stays upcoming for the whole of its day.
     assert titles(upcoming) == ["Held today", "Spring meeting", "Called off", "MSME Day panel"]
-    assert titles(past) == ["Winter meeting", "Network launch", "Old meeting"]
+    assert titles(past) == ["Winter meeting", "Network launch"]
     years = re.findall(r'<h3 id="year-(\d+)">', past)
-    assert years == ["2030", "2029", "2028"]
+    assert years == ["2030", "2029"]
+    # Earlier years have their own pages.
+    assert "Old meeting" not in html
+    assert year_links(past) == ["2028"]
+
+
+def test_a_years_page_lists_its_meetings_in_the_order_they_take_place(client, calendar):
+    with time_machine.travel(NOW, tick=False):
+        html = client.get("/en/meetings/2030/").content.decode()
+    assert "<h1>Meetings and events in 2030</h1>" in html
+    assert titles(html) == [
+        "Winter meeting", "Held today", "Spring meeting", "Called off", "MSME Day panel",
+    ]  # fmt: skip
+    # What is still to come can go into a calendar; what is past shows its recording.
+    later = reverse("newsletters:meeting_ics", kwargs={"pk": calendar["later"].pk})
+    assert f'href="{later}"' in meeting_html(html, calendar["later"])
+    held = meeting_html(html, calendar["yesterday"])
+    assert "Add to calendar" not in held
+    assert 'href="https://www.youtube.com/watch?v=recorded"' in held
+    assert year_links(html) == ["2030", "2029", "2028"]
+    assert '<a href="/en/meetings/2030/" aria-current="page">2030</a>' in html
+    french = client.get("/fr/meetings/2028/").content.decode()
+    assert "<h1>Réunions et événements en 2028</h1>" in french
+    assert titles(french) == ["Old meeting"]
+
+
+def test_each_years_page_is_in_the_sitemap(client, calendar):
+    sitemap = client.get("/sitemap.xml").content.decode()
+    for language in ("en", "fr", "es"):
+        for year in (2028, 2029, 2030):
+            assert f"/{language}/meetings/{year}/</loc>" in sitemap
+    assert "/en/meetings/2027/" not in sitemap
+
+
+def test_each_meeting_is_at_its_years_page(client, calendar):
+    meeting = calendar["two_years_ago"]
+    assert meeting.get_absolute_url() == f"/en/meetings/2028/#meeting-{meeting.pk}"
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert f'id="meeting-{meeting.pk}"' in html
+
+
+@pytest.mark.parametrize("year", ["2027", "1", "0", "99999"])
+def test_a_year_without_meetings_is_not_found(client, calendar, year):
+    assert client.get(f"/en/meetings/{year}/").status_code == 404
 
 
 def test_the_same_page_a_day_later_moves_a_meeting_to_the_past(client, calendar):
@@ -163,6 +213,9 @@ def test_the_page_query_count_does_not_grow_with_meetings(client, django_assert_
     # that every public page's ETag names.
     with django_assert_num_queries(2):
         assert client.get(reverse("newsletters:meeting_list")).status_code == 200
+    # A year's page: its meetings; the publication was read for the first page.
+    with django_assert_num_queries(1):
+        assert client.get("/en/meetings/2020/").status_code == 200
 
 
 @time_machine.travel(NOW, tick=False)
