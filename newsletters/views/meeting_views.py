@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
-from msme_portal.compiled_queries import CompiledInstances
+from msme_portal.compiled_queries import CompiledInstances, CompiledValues
 from msme_portal.document_symbols import document_url
 from msme_portal.page_cache import cache_public_page
 from newsletters import calendar_files
@@ -102,26 +102,30 @@ def by_year(entries):
     return years
 
 
-# Meeting.objects.upcoming(from_date=date.min), compiled once per process.
-EVERY_MEETING = CompiledInstances(
-    Meeting, lambda shape, start: Meeting.objects.rewrite(False).upcoming(from_date=start)
+# Every meeting's day, and Meeting.objects.upcoming() between two days:
+# compiled once per process.
+MEETING_DAYS = CompiledValues(
+    lambda shape: Meeting.objects.rewrite(False).order_by("date").values_list("date")
 )
-
+MEETINGS_BETWEEN = CompiledInstances(
+    Meeting,
+    lambda shape, start, end: (
+        Meeting.objects.rewrite(False).upcoming(from_date=start).filter(date__lt=end)
+    ),
+)
 
 # Past years the overview shows; each earlier year has its own page, so the
 # page does not grow with the Group's history.
 PAST_YEARS_SHOWN = 2
 
 
-def every_meeting():
-    """Every meeting and event, soonest first as upcoming() orders them, in
-    one query; past() orders them exactly the other way round."""
-    return EVERY_MEETING.instances(None, date.min)
+def meeting_days():
+    return [day for (day,) in MEETING_DAYS.rows(None)]
 
 
-def years_of(meetings):
-    """The years that have meetings, the latest first."""
-    return sorted({meeting.date.year for meeting in meetings}, reverse=True)
+def years_of(days):
+    """The years of `days`, the latest first."""
+    return sorted({day.year for day in days}, reverse=True)
 
 
 @cache_public_page
@@ -129,42 +133,41 @@ def meeting_list(request):
     language = translation.get_language()
     kind_labels = {kind: str(label) for kind, label in MeetingKind.choices}
     today = timezone.localdate()
-    meetings = every_meeting()
+    past_years = years_of(day for day in meeting_days() if day < today)
+    shown_years, earlier_years = past_years[:PAST_YEARS_SHOWN], past_years[PAST_YEARS_SHOWN:]
+    start = date(shown_years[-1], 1, 1) if shown_years else today
+    # Soonest first as upcoming() orders them; past() orders the others
+    # exactly the other way round.
+    meetings = MEETINGS_BETWEEN.instances(None, start, date.max)
     upcoming = [
         entry(meeting, language, upcoming=True, kind_labels=kind_labels)
         for meeting in meetings
         if meeting.date >= today
     ]
-    past = [meeting for meeting in reversed(meetings) if meeting.date < today]
-    shown_years = years_of(past)[:PAST_YEARS_SHOWN]
-    past_shown = [
+    past = [
         entry(meeting, language, upcoming=False, kind_labels=kind_labels)
-        for meeting in past
-        if meeting.date.year in shown_years
+        for meeting in reversed(meetings)
+        if meeting.date < today
     ]
-    context = {
-        "upcoming": upcoming,
-        "past_years": by_year(past_shown),
-        "earlier_years": [year for year in years_of(past) if year not in shown_years],
-    }
+    context = {"upcoming": upcoming, "past_years": by_year(past), "earlier_years": earlier_years}
     return render(request, "newsletters/meetings.html", context)
 
 
 @cache_public_page
 def meeting_year(request, year):
     """Every meeting and event of `year`, in the order they take place."""
+    years = years_of(meeting_days())
+    if year not in years:
+        raise Http404("No meeting that year.")
     language = translation.get_language()
     kind_labels = {kind: str(label) for kind, label in MeetingKind.choices}
     today = timezone.localdate()
-    meetings = every_meeting()
+    meetings = MEETINGS_BETWEEN.instances(None, date(year, 1, 1), date(year + 1, 1, 1))
     entries = [
         entry(meeting, language, upcoming=meeting.date >= today, kind_labels=kind_labels)
         for meeting in meetings
-        if meeting.date.year == year
     ]
-    if not entries:
-        raise Http404("No meeting that year.")
-    context = {"year": year, "entries": entries, "years": years_of(meetings)}
+    context = {"year": year, "entries": entries, "years": years}
     return render(request, "newsletters/meeting_year.html", context)
 
 

@@ -209,12 +209,14 @@ def test_the_page_query_count_does_not_grow_with_meetings(client, django_assert_
     for day in range(1, 21):
         make_meeting(date=date(2031, 1, day), kind=MeetingKind.EVENT)
         make_meeting(date=date(2020, 1, day), recording_url="https://example.org/r")
-    # Every meeting, split into the two lists, and the latest publication
-    # that every public page's ETag names.
-    with django_assert_num_queries(2):
+    # Every meeting's day (which years to show), the meetings of the years
+    # shown, split into the two lists, and the latest publication that every
+    # public page's ETag names.
+    with django_assert_num_queries(3):
         assert client.get(reverse("newsletters:meeting_list")).status_code == 200
-    # A year's page: its meetings; the publication was read for the first page.
-    with django_assert_num_queries(1):
+    # A year's page: the days, its meetings; the publication was read for the
+    # first page.
+    with django_assert_num_queries(2):
         assert client.get("/en/meetings/2020/").status_code == 200
 
 
