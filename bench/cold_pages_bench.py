@@ -46,6 +46,7 @@ PAGES = [
     "/en/network/",
     "/en/guides/",
     "/en/meetings/",
+    "/en/meetings/2019/",
     "/en/search/?q=trade",
 ]
 SEARCH_PAGE = "/en/search/?q=trade"
