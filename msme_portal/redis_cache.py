@@ -42,9 +42,10 @@ class WatchedKey:
     A connection of its own asks Redis to track the key (CLIENT TRACKING in
     broadcast mode, Redis 6 or later) and to send it an invalidation
     whenever anyone writes, deletes, expires, evicts or flushes the key.
-    Redis writes the invalidation before it answers the write, so each read
-    looks whether one has arrived, a system call, without a round trip:
-    a change made before the read began is never missed.
+    Redis sends the invalidation as it answers the write, in the same turn
+    of its event loop, so each read looks whether one has arrived (a system
+    call, without a round trip) and a change whose write has returned is
+    not missed.
 
     While the connection is down (Redis restarted, the connection killed)
     nothing can be trusted: every read goes to Redis until the key is
@@ -112,16 +113,20 @@ class WatchedKey:
 
     def _track(self):
         connection = self.make_connection()
-        connection.connect()
-        connection.send_command("CLIENT", "ID")
-        client_id = connection.read_response()
-        # The invalidations go to this same connection, subscribed to them.
-        connection.send_command(
-            "CLIENT", "TRACKING", "ON", "REDIRECT", client_id, "BCAST", "PREFIX", self.key
-        )
-        connection.read_response()
-        connection.send_command("SUBSCRIBE", INVALIDATIONS_CHANNEL)
-        connection.read_response()
+        try:
+            connection.connect()
+            connection.send_command("CLIENT", "ID")
+            client_id = connection.read_response()
+            # The invalidations go to this same connection, subscribed to them.
+            connection.send_command(
+                "CLIENT", "TRACKING", "ON", "REDIRECT", client_id, "BCAST", "PREFIX", self.key
+            )
+            connection.read_response()
+            connection.send_command("SUBSCRIBE", INVALIDATIONS_CHANNEL)
+            connection.read_response()
+        except BaseException:
+            connection.disconnect()
+            raise
         return connection
 
     def _lost(self, error):

@@ -163,3 +163,27 @@ def test_a_forked_process_watches_on_its_own_connection(redis_cache, redis_url):
     # The parent's watch still works.
     elsewhere.set("version", 2)
     assert redis_cache.watched_get("version") == 2
+
+
+def test_a_redis_that_refuses_tracking_is_read_every_time(redis_url, monkeypatch):
+    """As a Redis older than 6, or an account without CLIENT, answers: the
+    key is read from Redis on every call, and no connection is left behind."""
+    server = redis_lib.Redis.from_url(redis_url)
+    server.acl_setuser(
+        "no-tracking", enabled=True, passwords=["+secret"], keys=["*"], channels=["*"],
+        commands=["+@all", "-client"],
+    )  # fmt: skip
+    url = redis_url.replace("redis://", "redis://no-tracking:secret@")
+    cache = RedisCache(url, {"KEY_PREFIX": "refused"})
+    cache.set("version", 1)
+    later = time.monotonic()
+    monkeypatch.setattr(redis_cache_module.time, "monotonic", lambda: later)
+
+    before = redis_calls(redis_url, "get")
+    for _ in range(3):
+        later += redis_cache_module.RETRY_WATCH_AFTER  # it tries again each time
+        assert cache.watched_get("version") == 1
+    assert redis_calls(redis_url, "get") == before + 3
+    connections = [client for client in server.client_list() if client["user"] == "no-tracking"]
+    assert len(connections) == 1  # the cache's own pool
+    server.acl_deluser("no-tracking")
