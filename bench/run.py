@@ -4,7 +4,10 @@ Started by bench/run.sh, which prepares the database, static files and the
 environment (production settings on loopback). This script starts and stops
 every server itself, one at a time so they do not compete for the CPU:
 
-1. gunicorn with the portal's cache (warm): each page, after a warm-up;
+Each row is the median of --row-rounds rounds, the pages of one server
+taken in turns, each round after a warm-up (measure()).
+
+1. gunicorn with the portal's cache (warm): each page;
    then nginx, serving the issue page's saved HTML as a static file and the
    issue page through proxy_cache in front of that same gunicorn, measured
    in turns (five rounds each, the median kept: see measure_in_turns());
@@ -150,16 +153,16 @@ def drain(url):
 
 
 def measure(base, paths, args):
-    results = {}
-    log = args.work / "wrk.log"
-    for path in paths:
-        url = f"{base}{path}"
-        wrk(url, args.warmup, args.connections, log)
-        drain(url)
-        results[path] = wrk(url, args.duration, args.connections, log)
-        drain(url)
-        print(f"  {url}: {results[path]['rps']:.0f} req/s", file=sys.stderr)
-    return results
+    """Each of `paths` on `base`, args.row_rounds rounds taken in turns, the
+    median round of each kept (measure_in_turns()).
+
+    One round is not enough for a row: wrk keeps its connections for the
+    whole round, and gunicorn's workers share them as they come (11/5, 14/2,
+    15/1 in three rounds, by `ss`), so a round in which one worker holds
+    nearly all of them measures one worker, about half of another round.
+    """
+    urls = [f"{base}{path}" for path in paths]
+    return dict(zip(paths, measure_in_turns(urls, args, args.row_rounds), strict=True))
 
 
 # What an editor's save does to the issue: one section's title changed. The
@@ -205,8 +208,8 @@ def edit_storm(url, slug, args, env=None):
     return before, after
 
 
-def measure_in_turns(urls, args):
-    """Measure each of `urls` args.rounds times, taking turns, and keep each
+def measure_in_turns(urls, args, rounds):
+    """Measure each of `urls` `rounds` times, taking turns, and keep each
     one's median round (by requests per second), with every round's figure
     in "rounds".
 
@@ -217,19 +220,19 @@ def measure_in_turns(urls, args):
     five drops two unlucky rounds of either.
     """
     log = args.work / "wrk.log"
-    rounds = {url: [] for url in urls}
-    for _ in range(args.rounds):
+    figures_of = {url: [] for url in urls}
+    for _ in range(rounds):
         for url in urls:
             wrk(url, args.warmup, args.connections, log)
             drain(url)
-            rounds[url].append(wrk(url, args.duration, args.connections, log))
+            figures_of[url].append(wrk(url, args.duration, args.connections, log))
             drain(url)
-            print(f"  {url}: {rounds[url][-1]['rps']:.0f} req/s", file=sys.stderr)
+            print(f"  {url}: {figures_of[url][-1]['rps']:.0f} req/s", file=sys.stderr)
     results = []
     for url in urls:
-        ordered = sorted(rounds[url], key=lambda figures: figures["rps"])
+        ordered = sorted(figures_of[url], key=lambda figures: figures["rps"])
         median = dict(ordered[len(ordered) // 2])
-        median["rounds"] = [figures["rps"] for figures in rounds[url]]
+        median["rounds"] = [figures["rps"] for figures in figures_of[url]]
         results.append(median)
     return results
 
@@ -406,6 +409,9 @@ def main():
     parser.add_argument(
         "--rounds", type=int, default=5, help="turns of nginx file / nginx cache, median kept"
     )
+    parser.add_argument(
+        "--row-rounds", type=int, default=3, help="turns of every other row, median kept"
+    )
     args = parser.parse_args()
     work = args.work
     # The pages at their addresses: without the language prefix they answer
@@ -441,7 +447,9 @@ def main():
             for attempt in ("first", "second"):
                 with urllib.request.urlopen(proxy_url) as response:
                     log.write(f"proxy, {attempt} request: {dict(response.headers)}\n")
-        results["static"], results["proxy"] = measure_in_turns([static_url, proxy_url], args)
+        results["static"], results["proxy"] = measure_in_turns(
+            [static_url, proxy_url], args, args.rounds
+        )
         print("edit storm", file=sys.stderr)
         slug = args.issue.strip("/").split("/")[-1]
         results["storm"] = {
@@ -517,7 +525,8 @@ def main():
         for name in ("static", "proxy")
     }
     print(f"\nThe two nginx rows: median of {args.rounds} rounds taken in turns "
-          f"(file: {rounds['static']}; proxy_cache: {rounds['proxy']} req/s).")  # fmt: skip
+          f"(file: {rounds['static']}; proxy_cache: {rounds['proxy']} req/s); every other "
+          f"row: median of {args.row_rounds}, the pages of one server in turns.")  # fmt: skip
     print("\nEdit storm: an editor saves a section of the issue while "
           f"{args.connections} connections load its page; {args.duration} s before the save "
           f"and {args.duration} s from it.\n")  # fmt: skip
