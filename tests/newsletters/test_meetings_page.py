@@ -235,3 +235,17 @@ def test_both_lists_keep_the_querysets_order_on_days_with_several_meetings(clien
 
     assert shown("upcoming-title") == [meeting.pk for meeting in Meeting.objects.upcoming()]
     assert shown("past-title") == [meeting.pk for meeting in Meeting.objects.past()]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_overview_shows_the_latest_two_years_that_had_meetings_across_a_gap(client):
+    make_meeting(title="This year", date=date(2030, 1, 10))
+    make_meeting(title="Before the gap", date=date(2026, 5, 4))
+    make_meeting(title="Long ago", date=date(2020, 9, 1))
+
+    html = client.get(reverse("newsletters:meeting_list")).content.decode()
+
+    past = section_html(html, "past-title")
+    assert titles(past) == ["This year", "Before the gap"]
+    assert re.findall(r'<h3 id="year-(\d+)">', past) == ["2030", "2026"]
+    assert year_links(past) == ["2020"]
