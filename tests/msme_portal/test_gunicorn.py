@@ -1,7 +1,12 @@
 """gunicorn, started as docs/deployment.md's command starts it, stays
-responsive when clients connect and send nothing."""
+responsive when clients connect and send nothing, and its workers share
+clients that keep their connections."""
 
+import os
+import re
 import socket
+import time
+from collections import Counter
 
 import pytest
 
@@ -11,6 +16,13 @@ WORKERS = 2
 THREADS = 4  # gunicorn.conf.py
 # More connections that send nothing than the threads of all workers.
 IDLE_CONNECTIONS = 3 * WORKERS * THREADS
+# A request a thread holds until the test sends its body.
+HELD_REQUEST = (
+    b"POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\n"
+    b"Content-Type: application/octet-stream\r\n\r\n"
+)
+# The kernel's states of a TCP socket in /proc/net/tcp.
+ESTABLISHED, SYN_RECEIVED = "01", "03"
 # A liveness bound, not a speed target: a sync worker holds each idle
 # connection for its whole 30 s timeout, and gunicorn's own gthread worker
 # gives each one a thread for 5 s in turn.
@@ -48,3 +60,88 @@ def test_idle_connections_do_not_stall_the_workers(production_server):
         for sock in idle:
             sock.close()
     assert production_server.process.poll() is None, production_server.log_text()
+
+
+def workers_of(master_pid):
+    """The pids of the processes gunicorn's master started."""
+    workers = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                # The fields after the command's closing parenthesis are its
+                # state, then the parent's pid.
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == master_pid:
+            workers.append(int(entry))
+    return workers
+
+
+def socket_inodes(pid):
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue  # closed meanwhile
+        if match := re.fullmatch(r"socket:\[(\d+)\]", target):
+            inodes.add(int(match[1]))
+    return inodes
+
+
+def server_side_connections(port, worker_pids):
+    """Who holds each connection to `port`, as the kernel lists them: a
+    worker's pid, or None for one that no process has accepted, with the
+    connection's state."""
+    owner = {inode: pid for pid in worker_pids for inode in socket_inodes(pid)}
+    held = Counter()
+    with open("/proc/net/tcp") as table:
+        for line in table.readlines()[1:]:
+            fields = line.split()
+            local_port = int(fields[1].rsplit(":", 1)[1], 16)
+            state, inode = fields[3], int(fields[9])
+            if local_port == port and state in (ESTABLISHED, SYN_RECEIVED):
+                held[(state, owner.get(inode) if inode else None)] += 1
+    return held
+
+
+def status_line(sock):
+    response = b""
+    while b"\r\n" not in response and (chunk := sock.recv(4096)):
+        response += chunk
+    return response.split(b"\r\n", 1)[0].decode()
+
+
+def test_each_worker_accepts_only_what_its_threads_can_take(production_server):
+    """gunicorn's own worker accepts every connection it reaches first: one
+    worker held 15 of a client's 16 kept-alive connections while the other
+    had one. This one leaves a connection to the listen backlog while all its
+    threads are in hand, and the kernel holds back one that has sent nothing."""
+    host, port = production_server.url.removeprefix("http://").split(":")
+    port = int(port)
+    workers = workers_of(production_server.process.pid)
+    assert len(workers) == WORKERS
+    idle = [socket.create_connection((host, port), timeout=5) for _ in range(3)]
+    held = []
+    try:
+        for _ in range(3 * THREADS):
+            sock = socket.create_connection((host, port), timeout=ANSWER_WITHIN_SECONDS)
+            sock.sendall(HELD_REQUEST)
+            held.append(sock)
+        expected = Counter({(ESTABLISHED, pid): THREADS for pid in workers})
+        expected[(ESTABLISHED, None)] = (3 * THREADS) - WORKERS * THREADS
+        expected[(SYN_RECEIVED, None)] = len(idle)
+        deadline = time.monotonic() + ANSWER_WITHIN_SECONDS
+        while (found := server_side_connections(port, workers)) != expected:
+            assert time.monotonic() < deadline, found
+            time.sleep(0.05)
+        # Every request is answered once threads are free, the ones left
+        # in the backlog included.
+        for sock in held:
+            sock.sendall(b"body")
+        assert [status_line(sock).split(" ")[0] for sock in held] == ["HTTP/1.1"] * len(held)
+        assert get(host, port, "/healthz") == "HTTP/1.1 200 OK"
+    finally:
+        for sock in idle + held:
+            sock.close()
