@@ -142,10 +142,10 @@ EVERY_GUIDE = CompiledValues(
 
 
 def filtered_guides(form, language):
-    """The rows of the guides the filters select, as card_columns() names them."""
+    """The guides the filters select, as tuples of card_columns(): the page
+    shown makes cards of its rows only."""
     if not form.is_bound:
-        columns = card_columns(language)
-        return [dict(zip(columns, row, strict=True)) for row in EVERY_GUIDE.rows(language)]
+        return EVERY_GUIDE.rows(language)
     if not form.is_valid():
         return []
     guides = Guide.objects.order_by(*LIST_ORDER)
@@ -155,7 +155,7 @@ def filtered_guides(form, language):
         guides = guides.filter(topic__slug=topic)
     if text := form.cleaned_data["text"]:
         guides = guides.filter(Q(title__icontains=text) | Q(summary__icontains=text))
-    return guides.values(*card_columns(language))
+    return guides.values_list(*card_columns(language))
 
 
 @cache_public_page(allowed_params=("page",))
@@ -166,6 +166,7 @@ def guide_list(request):
     form = GuideFilterForm(filters or None, language=language)
     guides = filtered_guides(form, language)
     page = Paginator(guides, GUIDES_PER_PAGE).get_page(request.GET.get("page"))
+    columns = card_columns(language)
     # Links to other pages keep the filters.
     page_query = urlencode({name: value for name, value in filters.items() if value})
     return render(
@@ -173,7 +174,7 @@ def guide_list(request):
         "guides/guide_list.html",
         {
             "form": form,
-            "cards": [guide_card(row, language) for row in page],
+            "cards": [guide_card(dict(zip(columns, row, strict=True)), language) for row in page],
             "page": page,
             "page_query": f"{page_query}&" if page_query else "",
             "total": page.paginator.count,
