@@ -161,3 +161,76 @@ def test_the_search_documents_of_guides_migrate_back_and_forward():
     assert len(gin_indexes()) == 9
     guide = make_guide(title="Harbour logistics", summary="Shipping.")
     assert [result.url for result in search("harbour")] == [guide.url]
+
+
+def article_text(seed):
+    """About 2 KB of an article, 60 distinct words each written twice among
+    words PostgreSQL leaves out of a document, as the archive's sections
+    are: a document of about 1 KB."""
+    words = [
+        f"the {word}{seed}x{n} of" for n in range(20) for word in ("trade", "harbour", "export")
+    ]
+    return "<p>" + " and ".join(words * 2) + ".</p>"
+
+
+def toast_chunks(table):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = %s", [table]
+        )
+        (toast_table,) = cursor.fetchone()
+        # The table's own TOAST relation, named by PostgreSQL.
+        cursor.execute(f"SELECT count(*) FROM {toast_table}")
+        return cursor.fetchone()[0]
+
+
+def document_storage():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, a.attname, a.attstorage, c.reloptions FROM pg_attribute a "
+            "JOIN pg_class c ON c.oid = a.attrelid WHERE a.attname LIKE %s "
+            "AND c.relname IN ('newsletters_section', 'newsletters_question', 'guides_guide')",
+            ["%search_document%"],
+        )
+        return {
+            (table, column): (storage, tuple(options or ()))
+            for table, column, storage, options in cursor
+        }
+
+
+@ON_POSTGRESQL
+def test_a_section_s_search_documents_stay_in_its_row():
+    """Out in the TOAST table, each matching section's document was read
+    from there to match it and again to rank it."""
+    issue = make_issue()
+    before = toast_chunks("newsletters_section")
+    section = make_section(
+        issue,
+        body_en=article_text("e"),
+        body_fr=article_text("f"),
+        body_es=article_text("s"),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_size(s.*), pg_column_size(s.search_document) "
+            "FROM newsletters_section s WHERE id = %s",
+            [section.pk],
+        )
+        row_size, document_size = cursor.fetchone()
+    # Larger than PostgreSQL's default toast_tuple_target (2032 bytes), so
+    # by default part of it would have been moved out.
+    assert row_size > 2032 + 3 * document_size // 2
+    assert toast_chunks("newsletters_section") == before
+    assert [result.url for result in search("harbourex7")] == [section.get_absolute_url()]
+
+
+@ON_POSTGRESQL
+def test_keeping_the_documents_in_their_rows_migrates_back_and_forward():
+    storage = document_storage()
+    assert len(storage) == 9
+    assert set(storage.values()) == {("m", ("toast_tuple_target=8160",))}
+    migration = import_module("newsletters.migrations.0029_search_documents_inline").Migration
+    call_command("migrate", "newsletters", dict(migration.dependencies)["newsletters"], verbosity=0)
+    assert set(document_storage().values()) == {("x", ())}
+    call_command("migrate", "newsletters", verbosity=0)
+    assert document_storage() == storage
