@@ -16,11 +16,9 @@ WORKERS = 2
 THREADS = 4  # gunicorn.conf.py
 # More connections that send nothing than the threads of all workers.
 IDLE_CONNECTIONS = 3 * WORKERS * THREADS
-# A request a thread holds until the test sends its body.
-HELD_REQUEST = (
-    b"POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\n"
-    b"Content-Type: application/octet-stream\r\n\r\n"
-)
+# A request whose headers a thread reads until the test sends their end.
+HELD_REQUEST = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+END_OF_HEADERS = b"\r\n"
 # The kernel's states of a TCP socket in /proc/net/tcp.
 ESTABLISHED, SYN_RECEIVED = "01", "03"
 # A liveness bound, not a speed target: a sync worker holds each idle
@@ -116,8 +114,9 @@ def status_line(sock):
 def test_each_worker_accepts_only_what_its_threads_can_take(production_server):
     """gunicorn's own worker accepts every connection it reaches first: one
     worker held 15 of a client's 16 kept-alive connections while the other
-    had one. This one leaves a connection to the listen backlog while all its
-    threads are in hand, and the kernel holds back one that has sent nothing."""
+    had one. This one leaves a connection to a worker with a thread free
+    while all its threads are in hand, accepts one itself only when none
+    has, and the kernel holds back a connection that has sent nothing."""
     host, port = production_server.url.removeprefix("http://").split(":")
     port = int(port)
     workers = workers_of(production_server.process.pid)
@@ -125,23 +124,41 @@ def test_each_worker_accepts_only_what_its_threads_can_take(production_server):
     idle = [socket.create_connection((host, port), timeout=5) for _ in range(3)]
     held = []
     try:
-        for _ in range(3 * THREADS):
+        for _ in range(WORKERS * THREADS):
             sock = socket.create_connection((host, port), timeout=ANSWER_WITHIN_SECONDS)
             sock.sendall(HELD_REQUEST)
             held.append(sock)
         expected = Counter({(ESTABLISHED, pid): THREADS for pid in workers})
-        expected[(ESTABLISHED, None)] = (3 * THREADS) - WORKERS * THREADS
         expected[(SYN_RECEIVED, None)] = len(idle)
-        deadline = time.monotonic() + ANSWER_WITHIN_SECONDS
-        while (found := server_side_connections(port, workers)) != expected:
-            assert time.monotonic() < deadline, found
-            time.sleep(0.05)
-        # Every request is answered once threads are free, the ones left
-        # in the backlog included.
+        wait_for_connections(port, workers, expected)
+        # More than every thread can take: a worker accepts them all the same,
+        # a little later, rather than leaving them waiting for a free thread.
+        for _ in range(WORKERS):
+            sock = socket.create_connection((host, port), timeout=ANSWER_WITHIN_SECONDS)
+            sock.sendall(HELD_REQUEST)
+            held.append(sock)
+        found = wait_for_connections(
+            port,
+            workers,
+            lambda found: sum(found[(ESTABLISHED, pid)] for pid in workers) == len(held),
+        )
+        assert all(found[(ESTABLISHED, pid)] >= THREADS for pid in workers), found
+        # Every request is answered once threads are free.
         for sock in held:
-            sock.sendall(b"body")
-        assert [status_line(sock).split(" ")[0] for sock in held] == ["HTTP/1.1"] * len(held)
+            sock.sendall(END_OF_HEADERS)
+        assert [status_line(sock) for sock in held] == ["HTTP/1.1 200 OK"] * len(held)
         assert get(host, port, "/healthz") == "HTTP/1.1 200 OK"
     finally:
         for sock in idle + held:
             sock.close()
+
+
+def wait_for_connections(port, workers, expected):
+    """The connections once `expected` (a Counter, or a test of one) holds."""
+    deadline = time.monotonic() + ANSWER_WITHIN_SECONDS
+    while True:
+        found = server_side_connections(port, workers)
+        if found == expected if isinstance(expected, Counter) else expected(found):
+            return found
+        assert time.monotonic() < deadline, found
+        time.sleep(0.05)
