@@ -6,7 +6,8 @@ most of an issue page's build went to making the same ten small queries
 again each time. A `CompiledValues` builds its query once for each
 shape (the page's language, which names the columns) and database, and then
 only runs the SQL with the new parameters, turning the rows into values with
-the ORM's own converters, as `values_list()` would.
+the ORM's own converters, as `values_list()` would. A `CompiledSQL` does
+the same for SQL written around queries (a count of each of several).
 
 Which parameter goes where in the SQL is found by building the query twice
 with two sets of stand-in values: a parameter of the SQL that changes with
@@ -38,6 +39,8 @@ def _stand_in(example, index, turn):
         raise TypeError("A boolean argument cannot be told from a constant: build two queries.")
     if isinstance(example, int):
         return _STAND_IN_INTEGERS[turn] - index
+    if isinstance(example, str):
+        return f"\u2063stand-in {index} of turn {turn}\u2063"
     year, month, day, hour, minute, second = _STAND_IN_TIMES[turn]
     if isinstance(example, datetime):
         return datetime(year + index, month, day, hour, minute, second, tzinfo=UTC)
@@ -68,14 +71,15 @@ def _converted(rows, converters, connection):
         yield tuple(row)
 
 
-class CompiledValues:
-    """A `values_list()` query built by `build(shape, *arguments)`, compiled
-    once per shape and database.
+class CompiledSQL:
+    """SQL made by `build(shape, *arguments)`, as a (sql, parameters) pair,
+    found once per shape and database, then run with each call's arguments.
 
     `shape` (hashable) changes the SQL itself, as the page's language names
-    the columns read; the arguments (integers, dates, datetimes) are only its
-    parameters. `rows(shape, *arguments)` returns what
-    `list(build(shape, *arguments))` would."""
+    the columns read; the arguments (integers, strings, dates, datetimes) are
+    only its parameters. `rows(shape, *arguments)` returns the rows the SQL
+    built for those arguments would; `built_rows()` builds it again first,
+    for a database on which it cannot be compiled."""
 
     def __init__(self, build):
         self.build = build
@@ -92,6 +96,14 @@ class CompiledValues:
             constant if index is None else _adapted(arguments[index], adapter, connection)
             for index, adapter, constant in slots
         ]
+        return self.run(sql, parameters, converters, connection)
+
+    def built_rows(self, shape, *arguments, using="default"):
+        connection = connections[using]
+        return self.run(*self.built(shape, arguments, connection), connection)
+
+    @staticmethod
+    def run(sql, parameters, converters, connection):
         with connection.cursor() as cursor:
             cursor.execute(sql, parameters)
             rows = cursor.fetchall()
@@ -99,30 +111,24 @@ class CompiledValues:
             return [tuple(row) for row in rows]
         return list(_converted(rows, converters, connection))
 
+    def built(self, shape, arguments, connection):
+        """The SQL, its parameters and the converters of its columns."""
+        sql, parameters = self.build(shape, *arguments)
+        return sql, list(parameters), {}
+
     def compile(self, shape, arguments, connection):
         turns = []
         for turn in (0, 1):
             stand_ins = [_stand_in(argument, i, turn) for i, argument in enumerate(arguments)]
-            queryset = self.build(shape, *stand_ins).using(connection.alias)
-            if queryset._iterable_class is not ValuesListIterable:
-                raise TypeError(
-                    "CompiledValues compiles Django's own values_list() queries: not flat or "
-                    "named, nor modeltranslation's, which add fallbacks (rewrite(False) first)."
-                )
-            compiler = queryset.query.get_compiler(connection=connection)
-            sql, parameters = compiler.as_sql()
-            if compiler.has_extra_select:
-                raise TypeError("A query selecting more than its values cannot be compiled.")
-            turns.append((stand_ins, sql, list(parameters), compiler))
-        (first_ins, sql, first, compiler), (second_ins, second_sql, second, _) = turns
+            turns.append((stand_ins, *self.built(shape, stand_ins, connection)))
+        (first_ins, sql, first, converters), (second_ins, second_sql, second, _) = turns
         if sql != second_sql or len(first) != len(second):
             raise ValueError("The query's SQL changes with its arguments: it cannot be compiled.")
         slots = [
             self.slot(one, other, first_ins, second_ins, connection)
             for one, other in zip(first, second, strict=True)
         ]
-        fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
-        return sql, slots, compiler.get_converters(fields)
+        return sql, slots, converters
 
     @staticmethod
     def slot(one, other, first_ins, second_ins, connection):
@@ -143,6 +149,26 @@ class CompiledValues:
             "A parameter of the query is worked out from its arguments, or from the time: "
             "pass it as an argument."
         )
+
+
+class CompiledValues(CompiledSQL):
+    """A `values_list()` query built by `build(shape, *arguments)`, compiled
+    once per shape and database: `rows(shape, *arguments)` returns what
+    `list(build(shape, *arguments))` would, with the ORM's converters."""
+
+    def built(self, shape, arguments, connection):
+        queryset = self.build(shape, *arguments).using(connection.alias)
+        if queryset._iterable_class is not ValuesListIterable:
+            raise TypeError(
+                "CompiledValues compiles Django's own values_list() queries: not flat or "
+                "named, nor modeltranslation's, which add fallbacks (rewrite(False) first)."
+            )
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, parameters = compiler.as_sql()
+        if compiler.has_extra_select:
+            raise TypeError("A query selecting more than its values cannot be compiled.")
+        fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
+        return sql, list(parameters), compiler.get_converters(fields)
 
 
 class CompiledInstances(CompiledValues):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone, translation
 
-from msme_portal.compiled_queries import CompiledInstances, CompiledValues
+from msme_portal.compiled_queries import CompiledInstances, CompiledSQL, CompiledValues
 from newsletters.models import Issue, Meeting, Section
 from tests.factories import make_issue, make_meeting, make_section
 
@@ -93,6 +93,49 @@ def test_integers_datetimes_and_json_columns():
     ]
     assert compiled.rows(None, issue.pk, issue.published_at - timedelta(seconds=1)) == []
     assert [pk for pk, *_ in compiled.rows(None, other.pk, now)] != [section.pk]
+
+
+def test_string_arguments(meetings):
+    compiled = CompiledValues(
+        lambda shape, title: Meeting.objects.rewrite(False).filter(title_en=title).values_list("pk")
+    )
+
+    assert compiled.rows(None, "M3") == [(meetings[1].pk,)]
+    assert compiled.rows(None, "M5") == [(meetings[2].pk,)]
+    assert compiled.rows(None, "nothing") == []
+
+
+def test_a_string_worked_out_from_an_argument_is_refused(meetings):
+    # A LIKE pattern made of the argument, as icontains makes one.
+    compiled = CompiledValues(
+        lambda shape, text: (
+            Meeting.objects.rewrite(False)
+            .filter(title_en__icontains=text)
+            .order_by("pk")
+            .values_list("pk")
+        )
+    )
+
+    with pytest.raises(ValueError, match="pass it as an argument"):
+        compiled.rows(None, "M")
+    assert compiled.built_rows(None, "m") == [(meeting.pk,) for meeting in meetings]
+
+
+def test_sql_written_around_queries(meetings):
+    def counts(shape, start, title):
+        after = Meeting.objects.filter(date__gte=start).values("pk")
+        titled = Meeting.objects.rewrite(False).filter(title_en=title).values("pk")
+        (after_sql, after_params), (titled_sql, titled_params) = (
+            queryset.query.get_compiler(using="default").as_sql() for queryset in (after, titled)
+        )
+        counted = f"(SELECT COUNT(*) FROM ({after_sql}) a), (SELECT COUNT(*) FROM ({titled_sql}) t)"
+        return f"SELECT {counted}", [*after_params, *titled_params]
+
+    compiled = CompiledSQL(counts)
+
+    assert compiled.rows(None, date(2022, 4, 1), "M1") == [(2, 1)]
+    assert compiled.rows(None, date(2022, 1, 1), "none") == [(4, 0)]
+    assert compiled.built_rows(None, date(2022, 6, 1), "M7") == [(1, 1)]
 
 
 def test_a_value_worked_out_from_an_argument_is_refused():
