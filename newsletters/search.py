@@ -3,17 +3,16 @@ the page is newsletters/views/search_views.py.
 
 On PostgreSQL the database's full-text search matches and ranks (English
 stemming, web-search syntax: quotes, "or", "-word"); elsewhere each word must
-appear in the text (case-insensitive). Either way the snippets are made here:
-the text is stripped of its markup, cut around the first match, escaped, and
-only then are the matches wrapped in <mark>, so nothing the visitor typed or
-an editor wrote can reach the page unescaped.
+appear in the text (case-insensitive). Either way the snippets are made in
+newsletters/search_snippets.py, escaped before anything is marked.
 
 Results are read a page at a time: each kind's matches are counted (up to
-MAX_RESULTS), and a page ranks the ids of the kinds it shows, then reads
-the text of those rows only.
+MAX_RESULTS, in one query), and a page reads the rows of each kind it shows,
+best first with the columns a result shows, in one query per kind. On
+PostgreSQL these queries are built through the ORM once per language and
+then run as their SQL (msme_portal/compiled_queries.py).
 """
 
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,17 +20,18 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import escape, format_html, strip_tags
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from modeltranslation.translator import translator
 
 from guides.models import Audience, Guide
+from msme_portal.compiled_queries import CompiledSQL
 from newsletters.models import Issue, Question, Section, SectionKind
+from newsletters.search_snippets import highlight, plain_text, shorten
 
 # The fields searched. On PostgreSQL, sections, questions and guides are
 # matched against a stored document of these fields per language, kept by
@@ -49,7 +49,6 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 MAX_RESULTS = 50  # of each kind
 RESULTS_PER_PAGE = 20
-SNIPPET_CHARS = 240
 MAX_TITLE_CHARS = 200
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -81,63 +80,6 @@ def marked_terms(terms):
     if connection.vendor != "postgresql":
         return terms
     return [term if len(term) <= 4 else term[: max(4, len(term) - 3)] for term in terms]
-
-
-# Tags that end a word: blocks, list items, table cells and line breaks.
-# strip_tags() alone joins "Uruguay.</p><p>The" into "Uruguay.The".
-WORD_BREAKING_TAG = re.compile(
-    r"</?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|table|thead|tbody|tfoot"
-    r"|tr|td|th|caption|figure|figcaption|section|article|aside|header|footer|nav)\b[^>]*>",
-    re.IGNORECASE,
-)
-
-
-def plain_text(markup):
-    """The text of rich-text `markup` on one line, a space wherever a block,
-    a list item, a cell or a line break ended."""
-    text = WORD_BREAKING_TAG.sub(" ", markup or "")
-    return " ".join(html.unescape(strip_tags(text)).split())
-
-
-def shorten(text, length):
-    """`text` cut to at most `length` characters at a word boundary, with
-    "…" where it was cut."""
-    if len(text) <= length:
-        return text
-    cut = text[: length - 1]
-    if not text[length - 1].isspace() and " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip() + "…"
-
-
-def highlight(text, terms, length=SNIPPET_CHARS):
-    """An escaped excerpt of `text` around the first term, terms in <mark>."""
-    if not text:
-        return SafeString("")
-    # A match runs to the end of its word: "trade" marks all of "traders".
-    pattern = re.compile("|".join(re.escape(term) + r"\w*" for term in terms), re.IGNORECASE)
-    match = pattern.search(text) if terms else None
-    start = 0
-    if match and match.start() > length // 3:
-        start = text.rfind(" ", 0, match.start() - length // 3) + 1
-    excerpt = text[start : start + length]
-    if start + length < len(text):
-        if not text[start + length].isspace():
-            excerpt = excerpt.rsplit(" ", 1)[0]  # no half word
-        excerpt = excerpt.rstrip() + " …"
-    if start > 0:
-        excerpt = "… " + excerpt
-    if match is None:
-        return escape(excerpt)
-    # Escape the text between matches and each match separately, so the only
-    # markup in the result is our own <mark>.
-    pieces, position = [], 0
-    for found in pattern.finditer(excerpt):
-        pieces.append(escape(excerpt[position : found.start()]))
-        pieces.append(format_html("<mark>{}</mark>", found.group(0)))
-        position = found.end()
-    pieces.append(escape(excerpt[position:]))
-    return SafeString("".join(pieces))
 
 
 @dataclass
@@ -242,11 +184,10 @@ def matching_questions(query, terms):
     return _matching(questions, QUESTION_FIELDS, query, terms)[:MAX_RESULTS]
 
 
-def capped_counts(querysets):
-    """How many rows each of `querysets` has, up to MAX_RESULTS, in one
-    query: each count stops at MAX_RESULTS rows, and nothing is ranked."""
-    if not querysets:
-        return []
+def capped_counts_sql(querysets):
+    """SQL counting the rows of each of `querysets`, up to MAX_RESULTS, in
+    one query, and its parameters: each count stops at MAX_RESULTS rows, and
+    nothing is ranked."""
     parts, params = [], []
     for queryset in querysets:
         capped = queryset.order_by().values("pk")[:MAX_RESULTS]
@@ -254,9 +195,7 @@ def capped_counts(querysets):
         # The queryset's own SQL; its values stay parameters.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608
         params += capped_params
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        return list(cursor.fetchone())
+    return f"SELECT {', '.join(parts)}", params
 
 
 # The results page reads rows, not model instances: only the columns it
@@ -283,91 +222,124 @@ class IssueUrls(dict):
         return url
 
 
-@dataclass
-class ResultKind:
-    """One kind of result: the rows that match, the columns a result
-    shows, and the result a row makes."""
+# What each kind of result matches: the rows of published issues (or every
+# guide) whose text matches, as of `now`. On PostgreSQL `terms` are not used
+# (the database parses `query`); elsewhere each term is a LIKE pattern.
 
-    matches: QuerySet
-    columns: list
-    result: Callable[[dict], Result]
+
+def section_matches(language, now, query, terms=()):
+    sections = Section.objects.rewrite(False).filter(issue__in=Issue.objects.published(at=now))
+    return _filtered(sections, SECTION_FIELDS, query, terms, language)
+
+
+def question_matches(language, now, query, terms=()):
+    published = Issue.objects.published(at=now)
+    questions = Question.objects.rewrite(False).filter(section__issue__in=published)
+    return _filtered(questions, QUESTION_FIELDS, query, terms, language)
+
+
+def guide_matches(language, now, query, terms=()):
+    return _filtered(Guide.objects.rewrite(False).all(), GUIDE_FIELDS, query, terms, language)
+
+
+def section_columns(language):
+    return [
+        *("kind", "number", "anchor", "issue__slug"),
+        *translated("title", language),
+        *translated("body", language),
+        *translated("issue__title", language),
+    ]
+
+
+def question_columns(language):
+    return [
+        *("section__anchor", "section__issue__slug"),
+        *translated("question", language),
+        *translated("answer", language),
+        *translated("section__title", language),
+        *translated("section__issue__title", language),
+    ]
+
+
+def guide_columns(language):
+    return [
+        *("audience", "url"),
+        *translated("title", language),
+        *translated("summary", language),
+        *translated("topic__name", language),
+    ]
+
+
+@dataclass(frozen=True)
+class ResultKind:
+    """One kind of result: what matches, the columns a result shows, and
+    the SearchResults method that makes a Result of a row."""
+
+    matches: Callable
+    columns: Callable[[str], list]
+    result: str
+
+    def page_of_rows(self, language, now, query, offset, limit, terms=()):
+        """SQL of `limit` rows from `offset` of those that match, best first,
+        with the columns a result shows, and its parameters."""
+        best_first = _best_first(self.matches(language, now, query, terms), query, language)
+        rows = best_first.values_list("pk", *self.columns(language))
+        sql, parameters = rows.query.get_compiler(using=rows.db).as_sql()
+        # The slice as parameters, so one SQL serves every page (Django
+        # writes a slice's numbers into the SQL).
+        return f"{sql} LIMIT %s OFFSET %s", [*parameters, limit, offset]
+
+
+KINDS = [
+    ResultKind(section_matches, section_columns, "section_result"),
+    ResultKind(question_matches, question_columns, "question_result"),
+    ResultKind(guide_matches, guide_columns, "guide_result"),
+]
+# The SQL of each kind's pages and of the counts, built through the ORM once
+# per language (on PostgreSQL, where the text searched is one parameter):
+# building the queries cost more than running them.
+PAGES = {kind: CompiledSQL(kind.page_of_rows) for kind in KINDS}
+COUNTS = CompiledSQL(
+    lambda language, now, query, terms=(): capped_counts_sql(
+        [kind.matches(language, now, query, terms) for kind in KINDS]
+    )
+)
+
+
+def rows_of(compiled, language, arguments, terms):
+    if connection.vendor == "postgresql":
+        return compiled.rows(language, *arguments)
+    # Each term is in the SQL as a pattern worked out from it: built again.
+    return compiled.built_rows(language, *arguments, terms)
 
 
 class SearchResults:
     """The results of a search as Paginator pages them: sections first, then
     interview questions, then guides, each best first and at most
-    MAX_RESULTS. count() counts each kind; a slice ranks only the rows'
-    ids and reads the rest of the rows it shows, and makes their snippets."""
+    MAX_RESULTS. count() counts each kind; a slice reads, for each kind it
+    shows, those rows best first with the columns shown, and makes their
+    snippets."""
 
     def __init__(self, query):
         self.query = query
-        terms = query_terms(query)
-        self.language = language = search_language()
-        self.marks = marked_terms(terms)
+        self.terms = query_terms(query)
+        self.language = search_language()
+        self.now = timezone.now()
+        self.marks = marked_terms(self.terms)
         self.issue_urls = IssueUrls()
         self._counts = None
-        self.kinds = []
-        if not terms:
-            return
-        published = Issue.objects.published()
-        self.kinds = [
-            ResultKind(
-                _filtered(
-                    Section.objects.filter(issue__in=published),
-                    SECTION_FIELDS,
-                    query,
-                    terms,
-                    language,
-                ),
-                [
-                    "kind",
-                    "number",
-                    "anchor",
-                    "issue__slug",
-                    *translated("title", language),
-                    *translated("body", language),
-                    *translated("issue__title", language),
-                ],
-                self.section_result,
-            ),
-            ResultKind(
-                _filtered(
-                    Question.objects.filter(section__issue__in=published),
-                    QUESTION_FIELDS,
-                    query,
-                    terms,
-                    language,
-                ),
-                [
-                    "section__anchor",
-                    "section__issue__slug",
-                    *translated("question", language),
-                    *translated("answer", language),
-                    *translated("section__title", language),
-                    *translated("section__issue__title", language),
-                ],
-                self.question_result,
-            ),
-            ResultKind(
-                _filtered(Guide.objects.all(), GUIDE_FIELDS, query, terms, language),
-                [
-                    "audience",
-                    "url",
-                    *translated("title", language),
-                    *translated("summary", language),
-                    *translated("topic__name", language),
-                ],
-                self.guide_result,
-            ),
-        ]
+        self.kinds = KINDS if self.terms else []
         self.section_kinds = {kind: str(label) for kind, label in SectionKind.choices}
         self.audiences = {audience: str(label) for audience, label in Audience.choices}
 
     def counts(self):
         """The number of results of each kind."""
         if self._counts is None:
-            self._counts = capped_counts([kind.matches for kind in self.kinds])
-        return self._counts
+            self._counts = [0] * len(self.kinds)
+            if self.kinds:
+                arguments = (self.now, self.query)
+                (self._counts,) = rows_of(COUNTS, self.language, arguments, self.terms)
+        return list(self._counts)
 
     def count(self):
         return sum(self.counts())
@@ -386,12 +358,13 @@ class SearchResults:
 
     def read(self, kind, first, last):
         """Results `first` to `last` (excluded) of `kind`, best first."""
-        # Ranked, the ids alone; then the columns shown, of those rows only.
-        ranked = _best_first(kind.matches, self.query, self.language)[first:last]
-        place = {pk: n for n, pk in enumerate(ranked.values_list("pk", flat=True))}
-        rows = kind.matches.model.objects.filter(pk__in=place).order_by()
-        rows = sorted(rows.values("pk", *kind.columns), key=lambda row: place[row["pk"]])
-        return [kind.result(row) for row in rows]
+        arguments = (self.now, self.query, first, last - first)
+        names = ["pk", *kind.columns(self.language)]
+        make_result = getattr(self, kind.result)
+        return [
+            make_result(dict(zip(names, row, strict=True)))
+            for row in rows_of(PAGES[kind], self.language, arguments, self.terms)
+        ]
 
     def section_result(self, row):
         title = text_in(row, "title", self.language)

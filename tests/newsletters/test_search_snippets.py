@@ -6,8 +6,10 @@ import re
 import pytest
 from django.urls import reverse
 
+from msme_portal.richtext import sanitize_html
 from newsletters.models import SectionKind
-from newsletters.search import MAX_TITLE_CHARS, highlight, plain_text, shorten
+from newsletters.search import MAX_TITLE_CHARS
+from newsletters.search_snippets import highlight, plain_text, shorten
 from tests.factories import make_issue, make_question, make_section
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +59,17 @@ def test_paragraphs_and_list_items_keep_their_words_apart():
 )
 def test_plain_text_breaks_words_only_where_the_markup_does(markup, expected):
     assert plain_text(markup) == expected
+
+
+def test_plain_text_reads_markup_as_the_sanitizer_writes_it():
+    """A ">" in an attribute or in the text is an entity once sanitized, so
+    the tags end where they seem to."""
+    stored = sanitize_html(
+        '<p>1 &lt; 2 &gt; 0 <a href="https://example.org/?a>b" title="x > y">link</a>'
+        '<img src="https://example.org/a.png" alt="chart > table"> end</p>'
+    )
+    assert "&gt;" in stored
+    assert plain_text(stored) == "1 < 2 > 0 link end"
 
 
 def test_the_search_page_shows_the_blocks_apart(client):
