@@ -45,6 +45,10 @@ def read_version():
 
 def replace_version():
     cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    if flush_invalidations := getattr(cache, "flush_invalidations", None):
+        # Every process watching the version (Redis) knows of the change
+        # before the edit's save returns.
+        flush_invalidations()
 
 
 def invalidate(**kwargs):

@@ -42,10 +42,10 @@ class WatchedKey:
     A connection of its own asks Redis to track the key (CLIENT TRACKING in
     broadcast mode, Redis 6 or later) and to send it an invalidation
     whenever anyone writes, deletes, expires, evicts or flushes the key.
-    Redis sends the invalidation as it answers the write, in the same turn
-    of its event loop, so each read looks whether one has arrived (a system
-    call, without a round trip) and a change whose write has returned is
-    not missed.
+    Redis sends the invalidation in the turn of its event loop that answers
+    the write, and a writer that then calls RedisCache.flush_invalidations()
+    knows it has been sent; each read looks whether one has arrived (a
+    system call, without a round trip), so such a change is not missed.
 
     While the connection is down (Redis restarted, the connection killed)
     nothing can be trusted: every read goes to Redis until the key is
@@ -194,3 +194,10 @@ class RedisCache(redis.RedisCache):
         key is reported only when Redis removes it."""
         key = self.make_and_validate_key(key, version=version)
         return self._cache.watched_get(key)
+
+    def flush_invalidations(self):
+        """Return once Redis has sent every watch the invalidations of the
+        writes made so far. Redis writes them in the turn of its event loop
+        that answers the write, but after that answer: a PING, read in a
+        later turn, is answered once they are all written."""
+        self._cache.get_client(write=True).ping()

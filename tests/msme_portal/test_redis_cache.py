@@ -10,6 +10,7 @@ import pytest
 import redis as redis_lib
 from django.core.cache.backends import redis as django_redis
 
+from msme_portal import page_cache
 from msme_portal import redis_cache as redis_cache_module
 from msme_portal.redis_cache import RedisCache, WatchedKey
 from tests.deployment import services
@@ -61,6 +62,12 @@ def test_every_call_uses_the_same_client(redis_cache, monkeypatch):
     assert len(made) == 1
 
 
+def told(writer):
+    """Return once Redis has written the invalidations of `writer`'s writes
+    (a Django cache), as RedisCache.flush_invalidations() does."""
+    writer._cache.get_client(None, write=True).ping()
+
+
 def redis_calls(redis_url, command):
     stats = redis_lib.Redis.from_url(redis_url).info("commandstats")
     return stats.get(f"cmdstat_{command}", {}).get("calls", 0)
@@ -74,22 +81,44 @@ def test_a_watched_key_is_read_once_until_someone_changes_it(redis_cache, redis_
     assert [redis_cache.watched_get("version") for _ in range(20)] == [1] * 20
     assert redis_calls(redis_url, "get") == before + 1
 
-    # No pause: Redis sends the invalidation before it answers the write.
+    # No pause: once the writer has flushed the invalidations, the next read
+    # sees the change.
     elsewhere.set("version", 2)
+    told(elsewhere)
     assert redis_cache.watched_get("version") == 2
     elsewhere.delete("version")
+    told(elsewhere)
     assert redis_cache.watched_get("version") is None
     assert elsewhere.add("version", 3) is True
+    told(elsewhere)
     assert redis_cache.watched_get("version") == 3
     redis_lib.Redis.from_url(redis_url).flushdb()
+    told(elsewhere)
     assert redis_cache.watched_get("version") is None
     # Other keys do not count as changes.
     elsewhere.set("version", 4)
+    told(elsewhere)
     assert redis_cache.watched_get("version") == 4
     before = redis_calls(redis_url, "get")
     elsewhere.set("another-key", 5)
     assert redis_cache.watched_get("version") == 4
     assert redis_calls(redis_url, "get") == before
+
+
+def test_replacing_the_content_version_returns_once_every_watch_is_told(redis_url, settings):
+    """Redis answers the write before it writes the invalidations: the
+    PING that follows it is answered only after they are written."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "msme_portal.redis_cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "replaced",
+        }
+    }
+    before = redis_calls(redis_url, "ping")
+    page_cache.replace_version()
+    assert redis_calls(redis_url, "ping") == before + 1
+    assert page_cache.read_version() is not None
 
 
 def test_a_lost_watch_reads_from_redis_until_it_watches_again(redis_cache, redis_url, monkeypatch):
@@ -128,6 +157,7 @@ def test_a_value_read_while_the_key_changed_is_not_kept(redis_cache, redis_url):
     def read_then_see_a_change():
         value = read()
         elsewhere.set("version", 2)
+        told(elsewhere)
         # Another thread takes the invalidation in, and keeps the new value.
         other_thread = threading.Thread(target=watched.get, args=(read,))
         other_thread.start()
@@ -162,6 +192,7 @@ def test_a_forked_process_watches_on_its_own_connection(redis_cache, redis_url):
     assert answer == f"1 {watchers_before + 1}"
     # The parent's watch still works.
     elsewhere.set("version", 2)
+    told(elsewhere)
     assert redis_cache.watched_get("version") == 2
 
 
