@@ -1,5 +1,6 @@
 """The bare-Django reference: the portal's own settings and middleware (less
-the HTTP-cache middleware, which is part of what is measured), with one view
+the two middleware that serve and store the cached pages, which are part
+of what is measured), with one view
 that returns the saved bytes of the issue page and touches no database.
 
 Served by gunicorn exactly as the portal is; the page's path comes from
@@ -10,4 +11,8 @@ from msme_portal.settings import *  # noqa: F403
 from msme_portal.settings import MIDDLEWARE
 
 ROOT_URLCONF = "bench.bare_urls"
-MIDDLEWARE = [name for name in MIDDLEWARE if name != "msme_portal.http_cache.HttpCacheMiddleware"]
+PAGE_CACHING = (
+    "msme_portal.sent_pages.SentPageMiddleware",
+    "msme_portal.http_cache.HttpCacheMiddleware",
+)
+MIDDLEWARE = [name for name in MIDDLEWARE if name not in PAGE_CACHING]

@@ -9,7 +9,7 @@ page and HTTP caches".
 import functools
 import hashlib
 import math
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -69,26 +69,48 @@ def add_validator(latest_change):
         LATEST_CHANGES.append(latest_change)
 
 
-def validators(request):
+# (time zone, the day's midnight and the next as POSIX timestamps, the day)
+# of the day last asked about: every page's validators name it.
+day_last_asked = None
+
+
+def current_day():
+    """Today's date in the current time zone, and its midnight as a POSIX
+    timestamp: worked out again only when the day or the zone changes."""
+    global day_last_asked
+    zone = timezone.get_current_timezone()
+    now = timezone.now().timestamp()
+    known = day_last_asked
+    if known is None or known[0] is not zone or not known[1] <= now < known[2]:
+        today = timezone.localdate(timezone.now(), zone)
+        midnight, next_midnight = (
+            timezone.make_aware(datetime.combine(day, time.min), zone).timestamp()
+            for day in (today, today + timedelta(days=1))
+        )
+        known = day_last_asked = (zone, midnight, next_midnight, today)
+    return known[3], known[1]
+
+
+def validators(request, language=None):
     """The page's (ETag, Last-Modified timestamp) for an anonymous visitor,
-    or None without a working cache (no content version to derive them from:
-    the page is then sent without validators rather than with wrong ones),
-    and with the page cache turned off (settings.PAGE_CACHE_ENABLED)."""
+    in `language` (by default the active one), or None without a working
+    cache (no content version to derive them from: the page is then sent
+    without validators rather than with wrong ones), and with the page cache
+    turned off (settings.PAGE_CACHE_ENABLED)."""
     if not settings.PAGE_CACHE_ENABLED:
         return None
     version = page_cache.content_version()
     if version is None:
         return None
     changes = [latest_change(version) for latest_change in LATEST_CHANGES]
-    today = timezone.localdate(timezone.now())
-    midnight = timezone.make_aware(datetime.combine(today, time.min)).timestamp()
+    today, midnight = current_day()
     raw = "|".join(
         [
             request.get_full_path(),
             # Set by LocaleMiddleware: the address's language, or for an
             # address without one the visitor's, so no page stored in one
             # language is served, or answered 304, in another.
-            get_language(),
+            language or get_language(),
             str(version),
             today.isoformat(),
             *(repr(moment) for moment in changes),
@@ -179,6 +201,7 @@ class HttpCacheMiddleware:
             response = page_cache.stored_page(page_validators[0])
             if response is not None:
                 set_public_headers(response, page_validators)
+                response.stored_page_etag = page_validators[0]
                 return response
         response = self.get_response(request)
         existing = response.headers.get("Cache-Control", "")
@@ -199,6 +222,8 @@ class HttpCacheMiddleware:
                 and not response.streaming
             ):
                 page_cache.store_page(page_validators[0], response)
+                # For SentPageMiddleware (msme_portal/sent_pages.py).
+                response.stored_page_etag = page_validators[0]
             return response
         if (
             public

@@ -46,6 +46,19 @@ def is_trusted(address):
     return address is not None and any(address in network for network in trusted_networks())
 
 
+def peer_is_trusted(peer):
+    """Whether the connection's address is a trusted proxy's."""
+    return _peer_is_trusted(peer, tuple(settings.TRUSTED_PROXIES))
+
+
+# Every request asks it of its peer, and parsing an address costs more than
+# the rest of this middleware: behind nginx there is one peer.
+@functools.lru_cache(maxsize=1024)
+def _peer_is_trusted(peer, entries):
+    address = parse_address(peer)
+    return address is not None and any(address in network for network in _networks(entries))
+
+
 def resolve_client(peer, forwarded_for):
     """The client's address, given the connection's `peer` address and the
     X-Forwarded-For header (or "")."""
@@ -80,7 +93,7 @@ class ForwardedHeadersMiddleware:
     def __call__(self, request):
         meta = request.META
         peer = meta.get("REMOTE_ADDR", "")
-        if is_trusted(parse_address(peer)):
+        if peer_is_trusted(peer):
             meta["REMOTE_ADDR"] = resolve_client(peer, meta.get("HTTP_X_FORWARDED_FOR", ""))
         else:
             if "HTTP_X_FORWARDED_FOR" in meta and not self.warned:

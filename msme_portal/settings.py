@@ -76,8 +76,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: everything after it reads the client's address and scheme.
+    # First: everything after it reads the client's address and scheme. Then
+    # the public pages sent again as the middleware below finished them.
     "msme_portal.proxies.ForwardedHeadersMiddleware",
+    "msme_portal.sent_pages.SentPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "msme_portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -168,9 +170,8 @@ CACHES = {
 # readers behind the proxy (docs/deployment.md, "How fresh").
 PUBLIC_PAGE_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_MAX_AGE", "60"))
 
-# Stored public pages and the ETags they are kept under (msme_portal/page_cache.py).
-# Off with debug: the ETag names the code release once per process, so an
-# edited template would stay unseen by signed-out visitors.
+# Stored public pages and their ETags (msme_portal/page_cache.py). Off with debug:
+# the ETag names the release once per process, hiding an edited template.
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -185,9 +186,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed
-# (addresses or networks): see msme_portal/proxies.py. Loopback by default,
-# as gunicorn's own forwarded_allow_ips, for nginx on the same host.
+# Proxies whose X-Forwarded-For and -Proto are believed (addresses or networks,
+# msme_portal/proxies.py): loopback by default, for nginx on the same host.
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 # Login throttling: a lock-out applies to one username from one address, or

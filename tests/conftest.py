@@ -12,7 +12,7 @@ from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import translation
 
-from msme_portal import page_cache
+from msme_portal import page_cache, sent_pages
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -56,9 +56,11 @@ def _isolated_media(tmp_path, settings):
 def _clear_cache():
     cache.clear()
     page_cache.recent_pages.clear()
+    sent_pages.sent_pages.clear()
     yield
     cache.clear()
     page_cache.recent_pages.clear()
+    sent_pages.sent_pages.clear()
 
 
 @pytest.fixture

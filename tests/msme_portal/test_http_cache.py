@@ -1,10 +1,12 @@
 """HTTP caching: public pages a proxy may keep and revalidate, everything
 else private; conditional requests answered before the view runs."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -90,6 +92,27 @@ def test_an_edit_changes_the_etag_at_once(client, issue):
     assert response.status_code == 200
     assert "Voices of small business" in response.content.decode()
     assert response.headers["ETag"] != first.headers["ETag"]
+
+
+@pytest.mark.parametrize("zone", ["Europe/Zurich", "America/Montevideo"])
+def test_the_validators_change_at_the_sites_midnight(client, issue, settings, zone):
+    """Upcoming meetings become past ones with the day: a copy of one day is
+    never current the next. Geneva's clocks go forward the night after."""
+    settings.TIME_ZONE = zone
+    local = ZoneInfo(zone)
+    url = issue.get_absolute_url()
+    with time_machine.travel(datetime(2027, 3, 27, 23, 59, 30, tzinfo=local), tick=False):
+        evening = client.get(url)
+        assert client.get(url)["ETag"] == evening["ETag"]
+    with time_machine.travel(datetime(2027, 3, 28, 0, 0, 30, tzinfo=local), tick=False):
+        morning = client.get(url)
+        copy_of_the_evening = client.get(url, headers={"If-None-Match": evening["ETag"]})
+
+    assert morning["ETag"] != evening["ETag"]
+    assert copy_of_the_evening.status_code == 200
+    midnight = datetime(2027, 3, 27, tzinfo=local).timestamp()
+    assert parse_http_date(evening["Last-Modified"]) == midnight
+    assert parse_http_date(morning["Last-Modified"]) == midnight + 24 * 60 * 60
 
 
 def test_the_etag_differs_by_query_string(client, issue):

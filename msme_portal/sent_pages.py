@@ -1,0 +1,91 @@
+"""A public page sent once is sent again as it was, headers and all, before
+the rest of the middleware runs.
+
+HttpCacheMiddleware answers a stored page before the URL is resolved, but
+after the security, session, locale, CSRF and sign-in middleware: for a
+page served from a worker's memory, they were a third of its cost. What
+they add to an anonymous visitor's public page depends only on the page
+(its ETag: address, language, content version, day, release) and on
+whether the request came over HTTPS, so the response they finished is kept
+under both and replayed to the next such visitor. Anything else goes the
+whole way: a conditional request (HttpCacheMiddleware answers 304), a
+cookie that may be a signed-in visitor's, an address without a language,
+an address to redirect to HTTPS, a host that is not allowed. Design:
+docs/architecture.md, "The page and HTTP caches".
+"""
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse
+from django.utils.translation import get_language_from_path
+
+from msme_portal import http_cache
+from msme_portal.page_cache import RecentPages
+from msme_portal.paths import PRIVATE_PATH_PREFIXES
+
+# The same pages as the page cache keeps in memory (page_cache.recent_pages):
+# their bytes are shared, only the headers are this module's own.
+sent_pages = RecentPages(max_bytes=32 * 1024 * 1024)
+
+
+def replay_key(request):
+    """The key a finished answer to `request` is kept under, (ETag, HTTPS),
+    or None when the request must go through every middleware."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    meta = request.META
+    if "HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta:
+        return None
+    if meta.get("HTTP_COOKIE") and any(
+        name in request.COOKIES for name in http_cache.PRIVATE_COOKIES
+    ):
+        return None
+    path = request.path_info
+    if path.startswith(PRIVATE_PATH_PREFIXES):
+        return None
+    secure = request.is_secure()
+    if settings.SECURE_SSL_REDIRECT and not secure:
+        return None
+    language = get_language_from_path(path)
+    if language is None:
+        return None
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return None
+    page_validators = http_cache.validators(request, language)
+    if page_validators is None:
+        return None
+    return page_validators[0], secure
+
+
+def replayable(request, response, key):
+    """Whether `response` is the page stored under the key's ETag as every
+    middleware left it: not when the content changed while it was made."""
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and getattr(response, "stored_page_etag", None) == key[0]
+        and not response.streaming
+        and not response.cookies
+    )
+
+
+class SentPageMiddleware:
+    """Right after ForwardedHeadersMiddleware, which says whether the
+    request came over HTTPS."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = replay_key(request)
+        if key is not None:
+            sent = sent_pages.get(key)
+            if sent is not None:
+                content, headers = sent
+                return HttpResponse(content, headers=headers)
+        response = self.get_response(request)
+        if key is not None and replayable(request, response, key):
+            sent_pages.put(key, (response.content, dict(response.headers)))
+        return response
