@@ -180,12 +180,18 @@ def start_gunicorn(env, folder, *, workers=3, name="gunicorn"):
     return server
 
 
-def workers_that_answered(gunicorn, path):
-    """The pids of the workers that answered GET `path` so far."""
+def logged_requests(gunicorn):
+    """How many requests the server's access log shows so far."""
+    return len(gunicorn.access_log.read_text().splitlines())
+
+
+def workers_that_answered(gunicorn, path=None, since=0):
+    """The pids of the workers that answered GET `path` (by default any
+    request), after the first `since` requests logged."""
     pids = set()
-    for line in gunicorn.access_log.read_text().splitlines():
+    for line in gunicorn.access_log.read_text().splitlines()[since:]:
         pid, _status, request = line.split(" ", 2)
-        if request.startswith(f"GET {path} "):
+        if path is None or request.startswith(f"GET {path} "):
             pids.add(pid)
     return pids
 

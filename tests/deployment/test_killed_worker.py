@@ -22,6 +22,7 @@ import psycopg
 import pytest
 
 from newsletters.issue_documents import REMAKING_TIMEOUT
+from tests.deployment import services
 from tests.deployment.services import EDITOR, ISSUE_SLUG, PASSWORD, PUBLISHER
 from tests.newsletters.helpers import FormFields
 
@@ -120,12 +121,6 @@ def process_connected_from(candidates, port):
     raise AssertionError(f"no worker holds the connection from port {port}")
 
 
-def workers_since(gunicorn, line_count):
-    """The pids of the workers that answered after the first `line_count` requests."""
-    answered = gunicorn.access_log.read_text().splitlines()[line_count:]
-    return {line.split(" ")[0] for line in answered}
-
-
 def waiting_backend(site, locker_pid, deadline):
     """The client port of the database connection waiting for `locker_pid`'s lock."""
     while time.monotonic() < deadline:
@@ -218,7 +213,7 @@ def test_a_worker_killed_while_making_a_stale_page_holds_the_others_on_it_until_
         assert isinstance(first.exception(timeout=30), OSError)
 
     # Until the claim can have expired, every reader gets the page as it was.
-    logged_before = len(gunicorn.access_log.read_text().splitlines())
+    logged_before = services.logged_requests(gunicorn)
     stale = []
     while time.monotonic() < sent_at + REMAKING_TIMEOUT - 1 and len(stale) < 12:
         response = site.uncached().get(PATH)
@@ -228,7 +223,7 @@ def test_a_worker_killed_while_making_a_stale_page_holds_the_others_on_it_until_
             stale.append(response)
     assert len(stale) >= 3
     # From the other workers, not only one that happened to answer.
-    assert len(workers_since(gunicorn, logged_before)) >= 2
+    assert len(services.workers_that_answered(gunicorn, since=logged_before)) >= 2
 
     # gunicorn has started a worker in place of the one killed.
     deadline = time.monotonic() + 30

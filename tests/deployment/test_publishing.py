@@ -62,22 +62,18 @@ def anonymous_pages(site, gunicorn, path, count=REQUESTS):
     return [site.uncached(gunicorn=gunicorn).get(path) for _ in range(count)]
 
 
-def workers_since(gunicorn, line_count):
-    answered = gunicorn.access_log.read_text().splitlines()[line_count:]
-    return {line.split(" ")[0] for line in answered}
-
-
 def test_unpublishing_and_publishing_reach_every_worker_at_once(site, app_server):
     publisher = site.uncached(client="198.51.100.30", gunicorn=app_server)
     assert publisher.sign_in(PUBLISHER, PASSWORD).status == 302
     # Every worker renders and keeps the archive with the issue in it.
+    served_before = services.logged_requests(app_server)
     before = anonymous_pages(site, app_server, "/en/issues/")
     assert all(ISSUE_LINK in page.text for page in before)
-    assert len(services.workers_that_answered(app_server, "/en/issues/")) >= 2
+    assert len(services.workers_that_answered(app_server, "/en/issues/", served_before)) >= 2
 
     landing = run_action(site, publisher, "unpublish")
     assert "Unpublished 1 issue" in landing.text
-    served_before = len(app_server.access_log.read_text().splitlines())
+    served_before = services.logged_requests(app_server)
 
     after = anonymous_pages(site, app_server, "/en/issues/")
     assert [page.status for page in after] == [200] * REQUESTS
@@ -85,7 +81,7 @@ def test_unpublishing_and_publishing_reach_every_worker_at_once(site, app_server
     issue_pages = anonymous_pages(site, app_server, f"/en/issues/{ISSUE_SLUG}/", count=20)
     assert {page.status for page in issue_pages} == {404}
     # The answers came from several workers, not one that happened to see the edit.
-    assert len(workers_since(app_server, served_before)) >= 2
+    assert len(services.workers_that_answered(app_server, since=served_before)) >= 2
 
     landing = publish_again(site, publisher)
     assert "“Summer 2022” is published." in landing.text
