@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from guides.models import Guide, Topic
-from msme_portal.admin_helpers import HTTPS_URL_FIELDS
+from msme_portal.admin_helpers import HTTPS_URL_FIELDS, WorkBeforeCommit
 
 
 @admin.register(Topic)
@@ -25,7 +25,7 @@ class TopicAdmin(TranslationAdmin):
 
 
 @admin.register(Guide)
-class GuideAdmin(TranslationAdmin):
+class GuideAdmin(WorkBeforeCommit, TranslationAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["title", "audience", "topic", "added_on"]
     list_filter = ["audience", "topic"]

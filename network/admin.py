@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from msme_portal.admin_helpers import HTTPS_URL_FIELDS
+from msme_portal.admin_helpers import HTTPS_URL_FIELDS, WorkBeforeCommit
 from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
 
 
@@ -27,7 +27,7 @@ class MembershipFilter(admin.SimpleListFilter):
 
 
 @admin.register(MemberEconomy)
-class MemberEconomyAdmin(TranslationAdmin):
+class MemberEconomyAdmin(WorkBeforeCommit, TranslationAdmin):
     list_display = ["name", "sort_name", "joined_on", "left_on", "counts_as_display"]
     list_filter = [
         MembershipFilter,
@@ -48,7 +48,7 @@ class MemberEconomyAdmin(TranslationAdmin):
 
 
 @admin.register(NetworkOrganization)
-class NetworkOrganizationAdmin(TranslationAdmin):
+class NetworkOrganizationAdmin(WorkBeforeCommit, TranslationAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "acronym", "kind", "joined_on", "display_order"]
     list_editable = ["display_order"]
@@ -79,7 +79,7 @@ class OfficeFilter(admin.SimpleListFilter):
 
 
 @admin.register(GroupOfficer)
-class GroupOfficerAdmin(admin.ModelAdmin):
+class GroupOfficerAdmin(WorkBeforeCommit, admin.ModelAdmin):
     list_display = ["name", "role", "economy", "term_start", "term_end", "in_office"]
     list_filter = [OfficeFilter, "role"]
     list_select_related = ["economy"]

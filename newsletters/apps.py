@@ -9,7 +9,7 @@ class NewslettersConfig(AppConfig):
 
     def ready(self):
         from msme_portal import http_cache, page_cache, sitemaps, thumbnails
-        from newsletters import editions, issue_documents
+        from newsletters import editions, issue_page_drops
         from newsletters.mail import bounce_handling, provider_events
         from newsletters.models import (
             Issue,
@@ -37,8 +37,8 @@ class NewslettersConfig(AppConfig):
         thumbnails.delete_replaced_thumbnails_of(Issue, Section)
         # Each section's translation status (newsletters/editions.py).
         editions.connect()
-        # The stored issue pages each change drops (newsletters/issue_documents.py).
-        issue_documents.connect()
+        # The stored issue pages each change drops (newsletters/issue_page_drops.py).
+        issue_page_drops.connect()
         # An email provider's bounces and complaints (django-anymail's signal).
         provider_events.connect()
         pre_delete.connect(

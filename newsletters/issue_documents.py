@@ -11,8 +11,10 @@ issue's generation (`IssuePageGeneration`), and a page is served only if it
 was rendered at the current generation, so a page rendered from content an
 edit replaced meanwhile is never served, however late it was stored.
 
-Pages are made when first asked for, and by the idle send worker
-(`build_missing()`), so that publishing makes them ahead of readers.
+Pages are made again by an edit through the admin before it commits
+(`make_again()`), when first asked for, and by the idle send worker
+(`build_missing()`), so that publishing makes them ahead of readers. What
+drops which pages: newsletters/issue_page_drops.py.
 Design: docs/architecture.md, "Stored issue pages".
 """
 
@@ -23,29 +25,20 @@ import logging
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django.urls import resolve
 from django.utils import timezone, translation
 
-from guides.models import Guide
 from msme_portal import page_cache
 from msme_portal.http_cache import release
-from network.models import GroupOfficer, MemberEconomy, NetworkOrganization
 from newsletters import idle_work, issue_page, sharing_images
 from newsletters.models import (
     Issue,
     IssueDocument,
-    IssuePageGeneration,
     IssueStatus,
-    Meeting,
-    PdfEdition,
-    Question,
-    Section,
-    SectionLink,
     SubscriberLanguage,
 )
 from newsletters.publication_times import publication_times
@@ -261,188 +254,51 @@ def build_missing():
     )
     for issue in Issue.objects.published().only("slug"):
         for language in SubscriberLanguage.values:
-            if (issue.pk, language) in current:
-                continue
-            try:
-                with translation.override(language):
-                    path = issue.get_absolute_url()
-                    request = RequestFactory().get(path)
-                    request.user = AnonymousUser()
-                    request.resolver_match = resolve(path)
-                    _response, stored = answer_and_store(request, issue.slug)
-                if stored:
-                    made += 1
-            except Exception:  # One page failing must not stop the others, or the worker.
-                logger.exception("Could not store the %s page of %s", language, issue)
+            if (issue.pk, language) not in current:
+                made += make_page(issue, language)
     return made
 
 
-# What drops which pages.
+# How many pages an edit makes again before it commits, the latest issues'
+# first: all of one issue's (a section's edit), but not the whole archive
+# for a member economy that every issue lists, whose older pages are made
+# when first read or by the idle send workers.
+MADE_BEFORE_COMMIT = 6
 
 
-def drop(issue_ids):
-    """Make the stored pages of `issue_ids` stale by raising their generation
-    (every issue has its row from its creation on: nothing is inserted
-    here, which could stop an issue being deleted). They are kept, to be
-    served while one request makes them again."""
-    issue_ids = {pk for pk in issue_ids if pk is not None}
-    if not issue_ids:
-        return
-    IssuePageGeneration.objects.filter(issue_id__in=issue_ids).update(number=F("number") + 1)
-
-
-def issues_showing(test):
-    """The issues whose stored pages pass `test(shows, as_of)`."""
-    return {
-        issue_id
-        for issue_id, shows, as_of in IssueDocument.objects.values_list(
-            "issue_id", "shows", "as_of"
-        )
-        if test(shows, as_of)
-    }
-
-
-def on_issue_change(sender, instance, created=False, **kwargs):
-    """The issue itself, the pages whose pager links to it, and the issues
-    beside it in publication order (their pager may now link to it)."""
-    if created:
-        IssuePageGeneration.objects.get_or_create(issue=instance)
-    affected = {instance.pk} | issues_showing(lambda shows, _: instance.pk in shows["neighbours"])
-    if instance.published_at is not None:
-        others = list(
-            Issue.objects.published().exclude(pk=instance.pk).values_list("published_at", "pk")
-        )
-        earlier = [row for row in others if row[0] < instance.published_at]
-        later = [row for row in others if row[0] > instance.published_at]
-        for beside in (max(earlier, default=None), min(later, default=None)):
-            if beside is not None:
-                affected.add(beside[1])
-    drop(affected)
-
-
-def on_section_change(sender, instance, **kwargs):
-    drop({instance.issue_id})
-
-
-def on_section_part_change(sender, instance, **kwargs):
-    drop(set(Section.objects.filter(pk=instance.section_id).values_list("issue_id", flat=True)))
-
-
-def on_pdf_edition_change(sender, instance, **kwargs):
-    drop({instance.issue_id})
-
-
-def on_listed_change(key):
-    def receiver(sender, instance, **kwargs):
-        drop(issues_showing(lambda shows, _: instance.pk in shows[key]))
-
-    return receiver
-
-
-def on_featured_change(key):
-    """A guide or organization added to or taken from an issue's list."""
-
-    def receiver(sender, instance, action, pk_set, **kwargs):
-        if not action.startswith("post_"):
-            return
-        if isinstance(instance, Issue):
-            drop({instance.pk})
-        else:  # From the guide's or organization's side: pk_set holds issues.
-            drop(set(pk_set or ()) | issues_showing(lambda shows, _: instance.pk in shows[key]))
-
-    return receiver
-
-
-def remember_dates(*names):
-    """pre_save: the dates the row had, for the post_save receiver."""
-
-    def receiver(sender, instance, **kwargs):
-        old = sender.objects.filter(pk=instance.pk).values(*names).first() if instance.pk else None
-        instance._dates_before_save = old
-
-    return receiver
-
-
-def dates_had(instance, *names):
-    """[(start, end) before the save, if it existed; (start, end) now]."""
-    before = getattr(instance, "_dates_before_save", None)
-    now = tuple(getattr(instance, name) for name in names)
-    return [tuple(before[name] for name in names), now] if before else [now]
-
-
-def on_register_change(start, end):
-    """A member economy or an officer: the pages with the members' list as
-    of a day on or after the earliest date the row has or had (a row with no
-    start date counts from the beginning), and for an economy the pages
-    whose coordinator signs for it."""
-
-    def receiver(sender, instance, **kwargs):
-        periods = dates_had(instance, start, end)
-        if any(period[0] is None for period in periods):
-            earliest = datetime.date.min
-        else:
-            earliest = min(day for period in periods for day in period if day is not None)
-        affected = issues_showing(lambda shows, as_of: shows["members"] and as_of >= earliest)
-        if sender is MemberEconomy:
-            affected |= issues_showing(lambda shows, _: instance.pk in shows["economies"])
-        drop(affected)
-
-    return receiver
-
-
-def on_meeting_change(sender, instance, **kwargs):
-    """The pages whose meeting lists reach the meeting's old or new date:
-    the year after their date, and half a year back for past events."""
-    days = [day for (day,) in dates_had(instance, "date")]
-
-    def reaches(shows, as_of):
-        return shows["meetings"] and any(
-            as_of - issue_page.PAST_EVENTS_REACH <= day < as_of + issue_page.UPCOMING_REACH
-            for day in days
-        )
-
-    drop(issues_showing(reaches))
-
-
-def connect():
-    """From NewslettersConfig.ready(). The receivers run inside the editing
-    transaction; a page rendered meanwhile from the old content carries the
-    old generation and is not served."""
-
-    def on_save_and_delete(model, receiver, uid):
-        post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-save")
-        post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-delete")
-
-    on_save_and_delete(Issue, on_issue_change, "documents-issue")
-    on_save_and_delete(Section, on_section_change, "documents-section")
-    on_save_and_delete(Question, on_section_part_change, "documents-question")
-    on_save_and_delete(SectionLink, on_section_part_change, "documents-link")
-    on_save_and_delete(PdfEdition, on_pdf_edition_change, "documents-pdf")
-    on_save_and_delete(Guide, on_listed_change("guides"), "documents-guide")
-    on_save_and_delete(NetworkOrganization, on_listed_change("organizations"), "documents-org")
-    on_save_and_delete(MemberEconomy, on_register_change("joined_on", "left_on"), "documents-eco")
-    on_save_and_delete(
-        GroupOfficer, on_register_change("term_start", "term_end"), "documents-officer"
+def make_again(issue_ids):
+    """For the edits made through the admin (newsletters/issue_page_drops.py),
+    before they commit: the stored pages of `issue_ids` they dropped, in the
+    languages they were stored in. Readers then see the new content and its
+    page in one commit, rather than the page marked stale until one of them
+    has made it again. A page that fails to render is left as it is."""
+    if not settings.PAGE_CACHE_ENABLED:
+        return 0
+    documents = (
+        IssueDocument.objects.filter(issue__in=Issue.objects.published(), issue_id__in=issue_ids)
+        .select_related("issue")
+        .only("language", "issue__slug")
+        .order_by("-issue__published_at", "issue_id", "language")
     )
-    on_save_and_delete(Meeting, on_meeting_change, "documents-meeting")
-    for model, names in [
-        (MemberEconomy, ("joined_on", "left_on")),
-        (GroupOfficer, ("term_start", "term_end")),
-        (Meeting, ("date",)),
-    ]:
-        pre_save.connect(
-            remember_dates(*names),
-            sender=model,
-            weak=False,
-            dispatch_uid=f"documents-{model.__name__}-before",
-        )
-    for through, key in [
-        (Issue.featured_guides.through, "guides"),
-        (Issue.featured_organizations.through, "organizations"),
-    ]:
-        m2m_changed.connect(
-            on_featured_change(key),
-            sender=through,
-            weak=False,
-            dispatch_uid=f"documents-{through.__name__}",
-        )
+    made = 0
+    for document in documents[:MADE_BEFORE_COMMIT]:
+        made += make_page(document.issue, document.language)
+    return made
+
+
+def make_page(issue, language):
+    """Render and store `issue`'s page in `language` as an anonymous reader
+    would be served it; whether it was stored. An exception is logged: one
+    page failing must not stop the others, or the worker, nor break the edit
+    whose transaction it is made in (its savepoint is rolled back)."""
+    try:
+        with transaction.atomic(), translation.override(language):
+            path = issue.get_absolute_url()
+            request = RequestFactory().get(path)
+            request.user = AnonymousUser()
+            request.resolver_match = resolve(path)
+            _response, stored = answer_and_store(request, issue.slug)
+        return stored
+    except Exception:
+        logger.exception("Could not store the %s page of %s", language, issue)
+        return False

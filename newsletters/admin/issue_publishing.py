@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from msme_portal import before_commit
 from newsletters.models import Issue, IssueStatus
 from newsletters.permissions import can_publish
 
@@ -61,7 +62,10 @@ class IssuePublishingMixin:
 
     def publish_one(self, request, issue, now):
         try:
-            issue.publish(now=now)
+            # The stored pages whose pager now names it are made again
+            # before it commits.
+            with before_commit.scope():
+                issue.publish(now=now)
         except ValidationError as refusal:
             self.message_user(
                 request,
@@ -79,7 +83,8 @@ class IssuePublishingMixin:
             raise PermissionDenied
         count = 0
         for issue in queryset.filter(status=IssueStatus.PUBLISHED):
-            issue.unpublish()
+            with before_commit.scope():
+                issue.unpublish()
             self.log_change(request, issue, _("Unpublished."))
             count += 1
         self.message_user(

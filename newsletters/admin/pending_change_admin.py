@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from msme_portal import before_commit
 from newsletters import issue_page, revision_diff, staging
 from newsletters.models import PendingChange, PendingChangeStatus
 from newsletters.permissions import can_publish
@@ -109,7 +110,9 @@ class PendingChangeAdmin(admin.ModelAdmin):
             messages.success(request, _("The change was rejected. The public page is unchanged."))
             return HttpResponseRedirect(here)
         try:
-            issue = staging.approve(change, request.user)
+            # The stored pages the change drops are made again before it commits.
+            with before_commit.scope():
+                issue = staging.approve(change, request.user)
         except ValidationError as refusal:
             messages.error(
                 request,

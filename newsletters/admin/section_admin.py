@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from msme_portal.admin_helpers import HTTPS_URL_FIELDS
+from msme_portal.admin_helpers import HTTPS_URL_FIELDS, WorkBeforeCommit
 from newsletters.admin.section_forms import ModelErrorsForm
 from newsletters.models import IssueStatus, Meeting, Question, Section, SectionKind, SectionLink
 
@@ -63,7 +63,7 @@ class InterviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(WorkBeforeCommit, admin.ModelAdmin):
     form = SectionAdminForm
     inlines = [QuestionInline, SectionLinkInline]
     list_display = ["title", "issue", "kind", "order", "parent", "problems"]
@@ -167,7 +167,7 @@ class MeetingYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(TranslationAdmin):
+class MeetingAdmin(WorkBeforeCommit, TranslationAdmin):
     form = ModelErrorsForm
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["start", "title", "kind", "status", "format", "has_recording"]
