@@ -6,6 +6,8 @@ is started. Options on the command line (--workers, --bind) win over it.
 https://docs.gunicorn.org/en/stable/settings.html
 """
 
+import sys
+
 # Threaded workers, that idle connections cannot stall. A sync worker serves
 # one connection at a time and waits up to `timeout` for its request, so two
 # connections that send nothing (a port scan, a stuck client) stall two
@@ -37,3 +39,17 @@ secure_scheme_headers = {}
 # ($HOME/.gunicorn/gunicorn.ctl) is shared by every gunicorn the same user
 # runs on the machine.
 control_socket_disable = True
+
+
+# How often a thread running Python hands the interpreter to one that waits
+# (Python's default: 5 ms). A reader's request waits for it after each of its
+# reads from the database or the cache, so one long request in a worker (an
+# editor saving a long issue: about a second) held every other request of
+# that worker to 5 ms a step. In the benchmark's edit storm (bench/run.py),
+# 1 ms took the readers' p99 after the save from 36 and 20 ms to 23 and 14 ms
+# (docs/performance/2026-12-03-worker-balance.md).
+SWITCH_INTERVAL = 0.001
+
+
+def post_worker_init(worker):
+    sys.setswitchinterval(SWITCH_INTERVAL)
