@@ -24,7 +24,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
-from msme_portal.admin_helpers import WorkBeforeCommit
+from msme_portal.admin_helpers import CopiesThePostOnce, WorkBeforeCommit
 from newsletters import editions, issue_page, revisions, staging
 from newsletters.admin.issue_history import IssueHistoryMixin
 from newsletters.admin.issue_publishing import IssuePublishingMixin
@@ -72,6 +72,7 @@ class IssueAdminForm(ShowsTheEnglishText, ModelErrorsForm):
 @admin.register(Issue)
 class IssueAdmin(
     WorkBeforeCommit,
+    CopiesThePostOnce,
     OneLanguageAtATime,
     IssuePublishingMixin,
     IssueHistoryMixin,
