@@ -1,8 +1,9 @@
 """The portal in the shape docs/deployment.md deploys it, for the tests in this folder.
 
 nginx (deploy/nginx/msme_portal.conf, with TLS) in front of gunicorn with
-three workers (gunicorn.conf.py), production settings, PostgreSQL, and a real
-SMTP server; the demo content and two staff accounts, one in each group.
+three workers (gunicorn.conf.py) and the staff's gunicorn with two, which
+nginx passes the admin to; production settings, PostgreSQL, and a real SMTP
+server; the demo content and two staff accounts, one in each group.
 Nothing runs in the test process but the SMTP server: the tests act as
 visitors and staff over HTTP, and read the database directly to check.
 
@@ -45,6 +46,7 @@ class Site:
     database_url: str
     smtp: SMTPServer
     gunicorn: services.Service = None
+    staff_gunicorn: services.Service = None
     nginx: services.Service = None
     extra: list = field(default_factory=list)
 
@@ -126,13 +128,18 @@ def site(tmp_path_factory, postgres_server_url, site_smtp):
     site.manage("load_demo")
     site.manage("shell", "-c", CREATE_STAFF)
     site.gunicorn = services.start_gunicorn(env, folder)
+    site.staff_gunicorn = services.start_gunicorn(env, folder, workers=2, name="gunicorn-staff")
     site.nginx = services.start_nginx(
-        folder / "nginx", port=public_port, app_port=site.gunicorn.port, media_root=folder / "media"
+        folder / "nginx",
+        port=public_port,
+        app_port=site.gunicorn.port,
+        staff_port=site.staff_gunicorn.port,
+        media_root=folder / "media",
     )
     try:
         yield site
     finally:
-        for service in (site.nginx, site.gunicorn, *site.extra):
+        for service in (site.nginx, site.gunicorn, site.staff_gunicorn, *site.extra):
             service.stop()
 
 

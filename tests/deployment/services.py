@@ -207,7 +207,7 @@ def self_signed_certificate(folder):
     return certificate, key
 
 
-def nginx_configuration(folder, *, port, app_port, media_root):
+def nginx_configuration(folder, *, port, app_port, staff_port, media_root):
     """deploy/nginx/msme_portal.conf with this run's values, inside a
     minimal nginx.conf. Every value replaced must be found, so the test
     breaks if the documented file changes shape."""
@@ -217,6 +217,7 @@ def nginx_configuration(folder, *, port, app_port, media_root):
     replacements = {
         "/var/cache/nginx/msme": str(folder / "cache"),
         "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
+        "server 127.0.0.1:8001;": f"server 127.0.0.1:{staff_port};",
         "listen 80;": f"listen 127.0.0.1:{free_port()};",
         "listen 443 ssl;": f"listen 127.0.0.1:{port} ssl;",
         "server_name newsletter.example.org;": "server_name localhost 127.0.0.1;",
@@ -225,6 +226,9 @@ def nginx_configuration(folder, *, port, app_port, media_root):
         "/srv/msme_portal/media/": f"{media_root}/",
         "proxy_pass http://msme_portal;": (
             f"proxy_pass http://msme_portal;\n        proxy_bind {PROXY_ADDRESS};"
+        ),
+        "proxy_pass http://msme_portal_staff;": (
+            f"proxy_pass http://msme_portal_staff;\n        proxy_bind {PROXY_ADDRESS};"
         ),
     }
     for old, new in replacements.items():
@@ -257,12 +261,14 @@ http {{
 """
 
 
-def start_nginx(folder, *, port, app_port, media_root):
+def start_nginx(folder, *, port, app_port, staff_port, media_root):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "nginx.conf"
     config.write_text(
-        nginx_configuration(folder, port=port, app_port=app_port, media_root=media_root)
+        nginx_configuration(
+            folder, port=port, app_port=app_port, staff_port=staff_port, media_root=media_root
+        )
     )
     nginx_binary = shutil.which("nginx") or "/usr/sbin/nginx"
     nginx = Service(
