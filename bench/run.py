@@ -11,8 +11,10 @@ taken in turns, each round after a warm-up (measure()).
    then nginx, serving the issue page's saved HTML as a static file and the
    issue page through proxy_cache in front of that same gunicorn, measured
    in turns (five rounds each, the median kept: see measure_in_turns());
-   then the edit storm, straight and through the proxy (edit_storm());
-   then the issue page and the edit storm again with the cache in Redis;
+   then the edit storm, straight and through the proxy (edit_storm()), the
+   editor saving through the staff's gunicorn (docs/deployment.md);
+   then the issue page and the edit storm again with the cache in Redis,
+   and once more with the save in the readers' gunicorn, for comparison;
 2. gunicorn with DummyCache (cold): each page again;
 3. gunicorn serving bench.bare_settings: the saved HTML from a bare view,
    then from a view that first runs the issue page's SQL through a plain
@@ -224,7 +226,7 @@ def measure_in_turns(urls, args, rounds):
     return results
 
 
-def proxy_configuration(work, proxy_port, app_port):
+def proxy_configuration(work, proxy_port, app_port, staff_port):
     """deploy/nginx/msme_portal.conf with the benchmark's values: plain HTTP
     on loopback (wrk measures the cache, not TLS), its folders in the work
     folder, and the cache status in a header for the log. Every value
@@ -234,6 +236,7 @@ def proxy_configuration(work, proxy_port, app_port):
     replacements = {
         "/var/cache/nginx/msme": str(work / "nginx" / "cache"),
         "server 127.0.0.1:8000;": f"server {HOST}:{app_port};",
+        "server 127.0.0.1:8001;": f"server {HOST}:{staff_port};",
         "listen 80;": f"listen {HOST}:{free_port()};",
         "listen 443 ssl;": f"listen {HOST}:{proxy_port};",
         "server_name newsletter.example.org;": "server_name localhost 127.0.0.1;",
@@ -252,23 +255,23 @@ def proxy_configuration(work, proxy_port, app_port):
     return site
 
 
-def nginx_configuration(work, static_port, proxy_port, app_port):
+def nginx_configuration(work, static_port, proxy_port, app_port, staff_port):
     user = "user www-data;" if os.geteuid() == 0 else ""
     config = (BASE_DIR / "bench" / "nginx" / "bench.conf.template").read_text()
     for name, value in {
         "@USER@": user,
         "@WORK@": str(work),
         "@STATIC_PORT@": str(static_port),
-        "@SITE@": proxy_configuration(work, proxy_port, app_port),
+        "@SITE@": proxy_configuration(work, proxy_port, app_port, staff_port),
     }.items():
         config = config.replace(name, value)
     return config
 
 
-def start_nginx(work, static_port, proxy_port, app_port):
+def start_nginx(work, static_port, proxy_port, app_port, staff_port):
     folder = work / "nginx"
     folder.mkdir()
-    config = nginx_configuration(work, static_port, proxy_port, app_port)
+    config = nginx_configuration(work, static_port, proxy_port, app_port, staff_port)
     (folder / "nginx.conf").write_text(config)
     if os.geteuid() == 0:
         subprocess.run(["chown", "-R", "www-data", str(folder)], check=True)
@@ -412,9 +415,12 @@ def main():
         return server
 
     try:
-        app_port = free_port()
+        app_port, staff_port = free_port(), free_port()
         app = start(gunicorn("gunicorn-warm", app_port, work))
         app.wait_ready(f"http://{HOST}:{app_port}/healthz")
+        # The staff's gunicorn, which nginx passes the admin to (docs/deployment.md).
+        staff = start(gunicorn("gunicorn-staff", staff_port, work))
+        staff.wait_ready(f"http://{HOST}:{staff_port}/healthz")
         print("warm cache", file=sys.stderr)
         results["warm"] = measure(f"http://{HOST}:{app_port}", paths, args)
 
@@ -425,7 +431,7 @@ def main():
         (www / "issue.html").write_bytes(page)
         os.chmod(work, 0o755)
         static_port, proxy_port = free_port(), free_port()
-        nginx = start(start_nginx(work, static_port, proxy_port, app_port))
+        nginx = start(start_nginx(work, static_port, proxy_port, app_port, staff_port))
         nginx.wait_ready(f"http://{HOST}:{static_port}/issue.html")
         print("nginx", file=sys.stderr)
         static_url = f"http://{HOST}:{static_port}/issue.html"
@@ -439,17 +445,19 @@ def main():
         )
         print("edit storm", file=sys.stderr)
         slug = args.issue.strip("/").split("/")[-1]
+        # The editor saves where nginx sends the admin: to the staff's gunicorn.
         results["storm"] = {
             "gunicorn, database cache": edit_storm(
-                f"http://{HOST}:{app_port}{args.issue}", f"http://{HOST}:{app_port}", slug, args
+                f"http://{HOST}:{app_port}{args.issue}", f"http://{HOST}:{staff_port}", slug, args
             ),
-            "nginx proxy_cache": edit_storm(proxy_url, f"http://{HOST}:{app_port}", slug, args),
+            "nginx proxy_cache": edit_storm(proxy_url, f"http://{HOST}:{staff_port}", slug, args),
         }
         nginx.stop()
+        staff.stop()
         app.stop()
 
         # The cache the deployment guide names for load (docs/deployment.md).
-        redis_port, redis_app_port = free_port(), free_port()
+        redis_port, redis_app_port, redis_staff_port = free_port(), free_port(), free_port()
         redis = start(start_redis(work, redis_port))
         redis_env = {
             "DJANGO_CACHE_BACKEND": "msme_portal.redis_cache.RedisCache",
@@ -457,12 +465,20 @@ def main():
         }
         redis_app = start(gunicorn("gunicorn-redis", redis_app_port, work, redis_env))
         redis_app.wait_ready(f"http://{HOST}:{redis_app_port}/healthz")
+        redis_staff = start(gunicorn("gunicorn-redis-staff", redis_staff_port, work, redis_env))
+        redis_staff.wait_ready(f"http://{HOST}:{redis_staff_port}/healthz")
         print("warm cache in Redis", file=sys.stderr)
         redis_base = f"http://{HOST}:{redis_app_port}"
         results["warm_redis"] = measure(redis_base, [args.issue], args)[args.issue]
         results["storm"]["gunicorn, Redis cache"] = edit_storm(
+            f"{redis_base}{args.issue}", f"http://{HOST}:{redis_staff_port}", slug, args, redis_env
+        )
+        # For comparison, no budget: with one gunicorn, the save runs in a
+        # worker that also serves readers.
+        results["storm_one_gunicorn"] = edit_storm(
             f"{redis_base}{args.issue}", redis_base, slug, args, redis_env
         )
+        redis_staff.stop()
         redis_app.stop()
         redis.stop()
 
@@ -514,13 +530,20 @@ def main():
     print(f"\nThe two nginx rows: median of {args.rounds} rounds taken in turns "
           f"(file: {rounds['static']}; proxy_cache: {rounds['proxy']} req/s); every other "
           f"row: median of {args.row_rounds}, the pages of one server in turns.")  # fmt: skip
-    print("\nEdit storm: a Publisher saves the issue's page in the admin while "
-          f"{args.connections} connections load its page; {args.duration} s before the save "
-          f"and {args.duration} s from it.\n")  # fmt: skip
+    print("\nEdit storm: a Publisher saves the issue's page in the admin, through the "
+          f"staff's gunicorn as nginx passes it, while {args.connections} connections load "
+          f"its page; {args.duration} s before the save and {args.duration} s from "
+          "it.\n")  # fmt: skip
     print("| Server | req/s before | req/s after | p99 ms before | p99 ms after | errors "
           "| the save, s |")  # fmt: skip
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for server, (before, after) in results["storm"].items():
+    storms = {
+        **results["storm"],
+        "gunicorn, Redis cache, the save in the readers' gunicorn (no budget)": results[
+            "storm_one_gunicorn"
+        ],
+    }
+    for server, (before, after) in storms.items():
         print(f"| {server} | {before['rps']:.0f} | {after['rps']:.0f} | {before['p99']:.1f} "
               f"| {after['p99']:.1f} | {before['errors'] + after['errors']} "
               f"| {after['save_seconds']:.2f} |")  # fmt: skip
