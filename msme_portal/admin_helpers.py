@@ -27,9 +27,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class WorkBeforeCommit:
-    """For a ModelAdmin: each save and deletion through its forms, in one
-    transaction with the work it gathered (msme_portal/before_commit.py),
-    such as making again the stored pages it changed."""
+    """For a ModelAdmin: each save and deletion through its forms, its list's
+    editable columns and its actions, in one transaction with the work it
+    gathered (msme_portal/before_commit.py), such as making again the stored
+    pages it changed."""
+
+    def changelist_view(self, request, *args, **kwargs):
+        with self.scope_of(request):
+            return super().changelist_view(request, *args, **kwargs)
 
     def changeform_view(self, request, *args, **kwargs):
         with self.scope_of(request):

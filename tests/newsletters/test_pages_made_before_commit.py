@@ -18,7 +18,7 @@ from network.models import MemberEconomy
 from newsletters import issue_documents
 from newsletters.models import IssueDocument, PendingChange
 from newsletters.models.issues import Listing
-from tests.factories import make_economy, make_issue, make_section
+from tests.factories import make_economy, make_issue, make_organization, make_section
 from tests.newsletters.helpers import form_data
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +193,26 @@ def test_every_admin_whose_saves_drop_stored_pages_makes_them_before_commit():
     assert {model.__name__ for model in dropping} >= {"Issue", "Section", "Guide", "MemberEconomy"}
     for model in dropping:
         assert isinstance(admin.site._registry[model], WorkBeforeCommit), model.__name__
+
+
+def test_an_order_changed_in_a_list_of_the_admin_is_made_before_commit(
+    publisher_client, reader, empty_page_cache, live_issue
+):
+    issue, _section = live_issue
+    make_section(issue, title="The Trade4MSMEs Network", listing=Listing.NETWORK)
+    first = make_organization(name="First in the network", display_order=1)
+    second = make_organization(name="Second in the network", display_order=2)
+    issue.featured_organizations.set([first, second])
+    read(reader, issue)
+    url = reverse("admin:network_networkorganization_changelist")
+    data = form_data(publisher_client, url, "changelist-form", _save="Save")
+    for prefix in ("form-0", "form-1"):
+        pk = int(data[f"{prefix}-id"])
+        data[f"{prefix}-display_order"] = {first.pk: "2", second.pk: "1"}[pk]
+
+    response = publisher_client.post(url, data)
+
+    assert response.status_code == 302
+    stored = issue_documents.look_up(issue.slug, "en")
+    assert stored.current
+    assert stored.body.index("Second in the network") < stored.body.index("First in the network")
