@@ -6,7 +6,9 @@ is started. Options on the command line (--workers, --bind) win over it.
 https://docs.gunicorn.org/en/stable/settings.html
 """
 
+import os
 import sys
+from pathlib import Path
 
 # Threaded workers, that idle connections cannot stall. A sync worker serves
 # one connection at a time and waits up to `timeout` for its request, so two
@@ -53,3 +55,34 @@ SWITCH_INTERVAL = 0.001
 
 def post_worker_init(worker):
     sys.setswitchinterval(SWITCH_INTERVAL)
+
+
+# A lower CPU priority for this gunicorn's processes, 0 (the default) to 19:
+# the staff's gunicorn runs with PORTAL_NICENESS=10 (docs/deployment.md, "The
+# staff's gunicorn"), so that an editor's save, a second of CPU or more,
+# takes the CPU the readers' workers leave rather than a share of theirs.
+def niceness():
+    value = os.environ.get("PORTAL_NICENESS", "").strip() or "0"
+    if not value.isdigit() or int(value) > 19:
+        raise SystemExit(f"PORTAL_NICENESS must be a whole number from 0 to 19, not {value!r}")
+    return int(value)
+
+
+NICENESS = niceness()
+
+
+def on_starting(server):
+    if not NICENESS:
+        return
+    os.nice(NICENESS)
+    # With the kernel's autogroups, niceness orders the processes of one
+    # session only, and each session as a whole gets an equal share of the
+    # CPU. A gunicorn that leads a session of its own (started by a service
+    # manager or with setsid) lowers that session's share too; one started
+    # in a shell's session leaves the shell's alone.
+    autogroup = Path("/proc/self/autogroup")
+    if os.getsid(0) == os.getpid() and autogroup.exists():
+        try:
+            autogroup.write_text(str(NICENESS))
+        except OSError as error:
+            server.log.warning("The session's CPU share was left as it was: %s", error)

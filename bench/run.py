@@ -116,6 +116,9 @@ def gunicorn(name, port, work, env=None):
     return Server(name, [*argv, "--log-level", "warning"], work, env)
 
 
+# The staff's gunicorn as docs/deployment.md starts it.
+STAFF_ENV = {"PORTAL_NICENESS": "10"}
+
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -419,7 +422,7 @@ def main():
         app = start(gunicorn("gunicorn-warm", app_port, work))
         app.wait_ready(f"http://{HOST}:{app_port}/healthz")
         # The staff's gunicorn, which nginx passes the admin to (docs/deployment.md).
-        staff = start(gunicorn("gunicorn-staff", staff_port, work))
+        staff = start(gunicorn("gunicorn-staff", staff_port, work, STAFF_ENV))
         staff.wait_ready(f"http://{HOST}:{staff_port}/healthz")
         print("warm cache", file=sys.stderr)
         results["warm"] = measure(f"http://{HOST}:{app_port}", paths, args)
@@ -465,7 +468,9 @@ def main():
         }
         redis_app = start(gunicorn("gunicorn-redis", redis_app_port, work, redis_env))
         redis_app.wait_ready(f"http://{HOST}:{redis_app_port}/healthz")
-        redis_staff = start(gunicorn("gunicorn-redis-staff", redis_staff_port, work, redis_env))
+        redis_staff = start(
+            gunicorn("gunicorn-redis-staff", redis_staff_port, work, {**redis_env, **STAFF_ENV})
+        )
         redis_staff.wait_ready(f"http://{HOST}:{redis_staff_port}/healthz")
         print("warm cache in Redis", file=sys.stderr)
         redis_base = f"http://{HOST}:{redis_app_port}"

@@ -128,7 +128,9 @@ def site(tmp_path_factory, postgres_server_url, site_smtp):
     site.manage("load_demo")
     site.manage("shell", "-c", CREATE_STAFF)
     site.gunicorn = services.start_gunicorn(env, folder)
-    site.staff_gunicorn = services.start_gunicorn(env, folder, workers=2, name="gunicorn-staff")
+    site.staff_gunicorn = services.start_gunicorn(
+        {**env, "PORTAL_NICENESS": "10"}, folder, workers=2, name="gunicorn-staff"
+    )
     site.nginx = services.start_nginx(
         folder / "nginx",
         port=public_port,

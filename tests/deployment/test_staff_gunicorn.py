@@ -67,3 +67,12 @@ def test_a_title_changed_through_the_staffs_gunicorn_is_what_readers_get(site):
         assert marker in site.uncached().get(page).text
     finally:
         publisher.post(change, {**data, TITLE: [title], "_save": ["Save"]})
+
+
+def test_the_staffs_gunicorn_runs_at_a_lower_cpu_priority_than_the_readers(site):
+    def niceness(pid):
+        with open(f"/proc/{pid}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[16])
+
+    readers, staff = site.gunicorn.process.pid, site.staff_gunicorn.process.pid
+    assert niceness(staff) == niceness(readers) + 10

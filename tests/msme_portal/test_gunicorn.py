@@ -5,12 +5,21 @@ clients that keep their connections."""
 import os
 import re
 import socket
+import subprocess
 import time
 from collections import Counter
 
 import pytest
 
-from tests.processes import manage, production_env, running_gunicorn, sqlite_url
+from tests.processes import (
+    GUNICORN,
+    GUNICORN_CONFIG,
+    ROOT,
+    manage,
+    production_env,
+    running_gunicorn,
+    sqlite_url,
+)
 
 WORKERS = 2
 THREADS = 4  # gunicorn.conf.py
@@ -162,3 +171,57 @@ def wait_for_connections(port, workers, expected):
             return found
         assert time.monotonic() < deadline, found
         time.sleep(0.05)
+
+
+def niceness_of(pid):
+    """The process's nice value: the 17th field after its command's
+    closing parenthesis in /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[16])
+
+
+def autogroup_niceness_of(pid):
+    with open(f"/proc/{pid}/autogroup") as autogroup:
+        return int(autogroup.read().split()[-1])
+
+
+def test_the_staffs_gunicorn_runs_its_workers_at_the_niceness_it_is_given(tmp_path):
+    env = production_env(
+        sqlite_url(tmp_path / "db.sqlite3"), DJANGO_LOG_LEVEL="WARNING", PORTAL_NICENESS="10"
+    )
+    manage("migrate", "--noinput", env=env)
+    # running_gunicorn() starts it in a session of its own, as a service
+    # manager does.
+    with running_gunicorn(env, "--workers", "2", log=tmp_path / "gunicorn.log") as server:
+        master = server.process.pid
+        workers = workers_of(master)
+        assert len(workers) == 2
+        assert [niceness_of(pid) for pid in [master, *workers]] == [10, 10, 10]
+        if os.path.exists(f"/proc/{master}/autogroup"):
+            assert autogroup_niceness_of(master) == 10
+        host, port = server.url.removeprefix("http://").split(":")
+        assert get(host, int(port), "/healthz") == "HTTP/1.1 200 OK"
+
+
+def test_the_readers_gunicorn_keeps_the_usual_niceness(production_server):
+    master = production_server.process.pid
+    workers = workers_of(master)
+    assert [niceness_of(pid) for pid in [master, *workers]] == [os.nice(0)] * (1 + WORKERS)
+
+
+def test_a_niceness_that_is_not_a_whole_number_from_0_to_19_stops_gunicorn_with_a_message(
+    tmp_path,
+):
+    for value in ("low", "20", "-5"):
+        env = production_env(sqlite_url(tmp_path / "db.sqlite3"), PORTAL_NICENESS=value)
+        started = subprocess.run(
+            [GUNICORN, "--config", str(GUNICORN_CONFIG), "--check-config", "msme_portal.wsgi"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert started.returncode != 0
+        message = f"PORTAL_NICENESS must be a whole number from 0 to 19, not {value!r}"
+        assert message in started.stdout + started.stderr
