@@ -196,6 +196,13 @@ def running_gunicorn(env, *args, log, timeout=30):
         stop(process)
 
 
+def niceness_of(pid):
+    """The process's nice value: the 17th field after its command's
+    closing parenthesis in /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[16])
+
+
 def stop(process, grace=15):
     """SIGTERM to the process's group, then SIGKILL after `grace` seconds."""
     if process.poll() is not None:

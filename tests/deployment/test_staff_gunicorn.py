@@ -8,6 +8,7 @@ import secrets
 from tests.deployment import services
 from tests.deployment.services import ISSUE_SLUG, PASSWORD, PUBLISHER
 from tests.newsletters.helpers import FormFields
+from tests.processes import niceness_of
 
 TITLE = "sections-0-title_en"
 
@@ -70,9 +71,5 @@ def test_a_title_changed_through_the_staffs_gunicorn_is_what_readers_get(site):
 
 
 def test_the_staffs_gunicorn_runs_at_a_lower_cpu_priority_than_the_readers(site):
-    def niceness(pid):
-        with open(f"/proc/{pid}/stat") as stat:
-            return int(stat.read().rsplit(")", 1)[1].split()[16])
-
     readers, staff = site.gunicorn.process.pid, site.staff_gunicorn.process.pid
-    assert niceness(staff) == niceness(readers) + 10
+    assert niceness_of(staff) == niceness_of(readers) + 10

@@ -16,6 +16,7 @@ from tests.processes import (
     GUNICORN_CONFIG,
     ROOT,
     manage,
+    niceness_of,
     production_env,
     running_gunicorn,
     sqlite_url,
@@ -171,13 +172,6 @@ def wait_for_connections(port, workers, expected):
             return found
         assert time.monotonic() < deadline, found
         time.sleep(0.05)
-
-
-def niceness_of(pid):
-    """The process's nice value: the 17th field after its command's
-    closing parenthesis in /proc/<pid>/stat."""
-    with open(f"/proc/{pid}/stat") as stat:
-        return int(stat.read().rsplit(")", 1)[1].split()[16])
 
 
 def autogroup_niceness_of(pid):
