@@ -281,13 +281,21 @@ class ResultKind:
 
     def page_of_rows(self, language, now, query, offset, limit, terms=()):
         """SQL of `limit` rows from `offset` of those that match, best first,
-        with the columns a result shows, and its parameters."""
-        best_first = _best_first(self.matches(language, now, query, terms), query, language)
-        rows = best_first.values_list("pk", *self.columns(language))
-        sql, parameters = rows.query.get_compiler(using=rows.db).as_sql()
+        with the columns a result shows, and its parameters.
+
+        The matches are ranked by their keys alone, and only the page's rows
+        are read whole: for a common word nearly every section matches, and
+        carrying each one's text through the ranking doubled its cost."""
+        matches = self.matches(language, now, query, terms)
+        best_keys = _best_first(matches, query, language).values("pk")
+        sql, parameters = best_keys.query.get_compiler(using=best_keys.db).as_sql()
         # The slice as parameters, so one SQL serves every page (Django
-        # writes a slice's numbers into the SQL).
-        return f"{sql} LIMIT %s OFFSET %s", [*parameters, limit, offset]
+        # writes a slice's numbers into the SQL). The SQL is the ORM's own,
+        # its values parameters.
+        page_keys = RawSQL(f"{sql} LIMIT %s OFFSET %s", [*parameters, limit, offset])  # noqa: S611
+        page = matches.model.objects.rewrite(False).filter(pk__in=page_keys)
+        rows = _best_first(page, query, language).values_list("pk", *self.columns(language))
+        return rows.query.get_compiler(using=rows.db).as_sql()
 
 
 KINDS = [
