@@ -8,6 +8,9 @@ shape (the page's language, which names the columns) and database, and then
 only runs the SQL with the new parameters, turning the rows into values with
 the ORM's own converters, as `values_list()` would. A `CompiledSQL` does
 the same for SQL written around queries (a count of each of several).
+On PostgreSQL the SQL runs as a prepared statement, planned once per
+connection rather than on every request, unless its plan must depend on
+its parameters (the search's ranking).
 
 Which parameter goes where in the SQL is found by building the query twice
 with two sets of stand-in values: a parameter of the SQL that changes with
@@ -71,6 +74,14 @@ def _converted(rows, converters, connection):
         yield tuple(row)
 
 
+def prepared_cursor(connection):
+    """A cursor whose statements the database prepares, where it can
+    (msme_portal/postgresql/base.py): the same SQL runs on every request."""
+    if hasattr(connection, "prepared_cursor"):
+        return connection.prepared_cursor()
+    return connection.cursor()
+
+
 class CompiledSQL:
     """SQL made by `build(shape, *arguments)`, as a (sql, parameters) pair,
     found once per shape and database, then run with each call's arguments.
@@ -79,10 +90,15 @@ class CompiledSQL:
     the columns read; the arguments (integers, strings, dates, datetimes) are
     only its parameters. `rows(shape, *arguments)` returns the rows the SQL
     built for those arguments would; `built_rows()` builds it again first,
-    for a database on which it cannot be compiled."""
+    for a database on which it cannot be compiled.
 
-    def __init__(self, build):
+    On PostgreSQL its SQL runs as a prepared statement unless `prepared` is
+    False: for SQL whose best plan depends on its parameters' values, which
+    the server stops looking at once it keeps a generic plan."""
+
+    def __init__(self, build, prepared=True):
         self.build = build
+        self.prepared = prepared
         self.compiled = {}
 
     def rows(self, shape, *arguments, using="default"):
@@ -96,15 +112,16 @@ class CompiledSQL:
             constant if index is None else _adapted(arguments[index], adapter, connection)
             for index, adapter, constant in slots
         ]
-        return self.run(sql, parameters, converters, connection)
+        return self.run(sql, parameters, converters, connection, self.prepared)
 
     def built_rows(self, shape, *arguments, using="default"):
         connection = connections[using]
-        return self.run(*self.built(shape, arguments, connection), connection)
+        # Built again each time: no statement to prepare.
+        return self.run(*self.built(shape, arguments, connection), connection, prepared=False)
 
     @staticmethod
-    def run(sql, parameters, converters, connection):
-        with connection.cursor() as cursor:
+    def run(sql, parameters, converters, connection, prepared):
+        with prepared_cursor(connection) if prepared else connection.cursor() as cursor:
             cursor.execute(sql, parameters)
             rows = cursor.fetchall()
         if not converters:

@@ -143,7 +143,11 @@ DATABASES = {
 }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["ENGINE"] = "msme_portal.postgresql"  # Django's, cheaper health check
+    # Django's, with a cheaper health check and prepared statements.
+    DATABASES["default"]["ENGINE"] = "msme_portal.postgresql"
+# The SQL the portal runs on every request, prepared once per connection
+# (msme_portal/postgresql/base.py). Off for a pooler that cannot keep them.
+DATABASE_PREPARED_STATEMENTS = env_bool("DJANGO_DB_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead logging lets the site read while the send worker writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"

@@ -33,6 +33,7 @@ from django.urls import resolve
 from django.utils import timezone, translation
 
 from msme_portal import page_cache
+from msme_portal.compiled_queries import prepared_cursor
 from msme_portal.http_cache import release
 from newsletters import idle_work, issue_page, sharing_images
 from newsletters.models import (
@@ -70,7 +71,7 @@ def look_up(slug, language):
     generation or release, or before a publication it did not know of);
     `Found.current` says."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(LOOK_UP_SQL, [release(), now, language, slug, IssueStatus.PUBLISHED, now])
         row = cursor.fetchone()
     if row is None:
