@@ -143,10 +143,8 @@ DATABASES = {
 }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's, with a cheaper health check and prepared statements.
-    DATABASES["default"]["ENGINE"] = "msme_portal.postgresql"
-# The SQL the portal runs on every request, prepared once per connection
-# (msme_portal/postgresql/base.py). Off for a pooler that cannot keep them.
+    DATABASES["default"]["ENGINE"] = "msme_portal.postgresql"  # Django's, cheaper health check
+# Prepared statements on PostgreSQL (msme_portal/postgresql/base.py).
 DATABASE_PREPARED_STATEMENTS = env_bool("DJANGO_DB_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead logging lets the site read while the send worker writes.
@@ -286,9 +284,7 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Newsletter sign-up. The privacy statement and the consent sentence are
-# kept version by version in the database (newsletters/models/consent.py):
-# staff add a version in the admin, and each subscriber points at the words
-# they were shown.
+# kept version by version in the database (newsletters/models/consent.py).
 # A sign-up form sent back faster than this (seconds) is shown again, filled
 # in, to be sent once more: robots rarely do, browser autofill users can.
 NEWSLETTER_SIGNUP_MIN_SECONDS = 3
