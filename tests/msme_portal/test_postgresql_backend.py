@@ -5,20 +5,11 @@ import time
 
 import psycopg
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the backend is PostgreSQL's"
 )
-
-
-@pytest.fixture
-def own_connection():
-    """A connection of the test's own, outside the test's transaction."""
-    wrapper = connections.create_connection("default")
-    wrapper.ensure_connection()
-    yield wrapper
-    wrapper.close()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ statement prepared once per connection and run again with new parameters,
 counted as Django counts queries, and none when the setting turns them off."""
 
 import pytest
-from django.db import ProgrammingError, connection, connections
+from django.db import ProgrammingError, connection
 from django.test.utils import CaptureQueriesContext
 
 from newsletters import issue_documents
@@ -17,15 +17,6 @@ pytestmark = pytest.mark.skipif(
 
 # Its own session sees only what is committed: the tables, not a test's rows.
 FIND_TABLE = "SELECT relname FROM pg_class WHERE relname = %s"
-
-
-@pytest.fixture
-def own_connection():
-    """A connection of the test's own: a session with nothing prepared yet."""
-    wrapper = connections.create_connection("default")
-    wrapper.ensure_connection()
-    yield wrapper
-    wrapper.close()
 
 
 def prepared_statements(wrapper, containing):
