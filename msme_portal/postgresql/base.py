@@ -13,8 +13,10 @@ something to read.
 
 `prepared_cursor()` runs SQL that is the same text on every request, only
 its parameters new (msme_portal/compiled_queries.py, the issue page's
-look-up), as a statement the server parsed and planned once per connection:
-planning the search's two queries took as long as running them. Django
+look-up), as a statement the server parses and plans once per connection:
+planning the lists' small queries took one to two times as long as running
+them (docs/architecture.md, "Queries compiled once, addresses worked out
+once"). Django
 turns prepared statements off by default, and so does the portal with
 DJANGO_DB_PREPARED_STATEMENTS=0, for a connection pooler that cannot keep
 them (PgBouncer before 1.21 in transaction mode; docs/deployment.md).
