@@ -102,24 +102,32 @@ def validators(request, language=None):
     version = page_cache.content_version()
     if version is None:
         return None
-    changes = [latest_change(version) for latest_change in LATEST_CHANGES]
+    changes = tuple(latest_change(version) for latest_change in LATEST_CHANGES)
     today, midnight = current_day()
+    # The language set by LocaleMiddleware: the address's, or for an address
+    # without one the visitor's, so no page stored in one language is
+    # served, or answered 304, in another.
+    path, language = request.get_full_path(), language or get_language()
+    etag = etag_of(path, language, version, today, changes, release())
+    last_modified = max(version / 1e9, midnight, *changes)
+    return etag, math.floor(last_modified)
+
+
+# Worked out once for each page and content version: a page served again
+# from memory costs no digest.
+@functools.lru_cache(maxsize=4096)
+def etag_of(full_path, language, version, today, changes, code_release):
     raw = "|".join(
         [
-            request.get_full_path(),
-            # Set by LocaleMiddleware: the address's language, or for an
-            # address without one the visitor's, so no page stored in one
-            # language is served, or answered 304, in another.
-            language or get_language(),
+            full_path,
+            language,
             str(version),
             today.isoformat(),
             *(repr(moment) for moment in changes),
-            release(),
+            code_release,
         ]
     )
-    etag = f'W/"{hashlib.sha256(raw.encode()).hexdigest()[:32]}"'
-    last_modified = max(version / 1e9, midnight, *changes)
-    return etag, math.floor(last_modified)
+    return f'W/"{hashlib.sha256(raw.encode()).hexdigest()[:32]}"'
 
 
 def may_be_public(request):

@@ -34,6 +34,9 @@ def trusted_networks():
     return _networks(tuple(settings.TRUSTED_PROXIES))
 
 
+# Asked of a trusted proxy's every request, of its address and of the one it
+# reports: parsing costs more than the rest of the middleware, and both repeat.
+@functools.lru_cache(maxsize=4096)
 def parse_address(text):
     """An ip_address, or None for anything else (a name, garbage, a port)."""
     try:

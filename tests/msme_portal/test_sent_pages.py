@@ -45,6 +45,24 @@ def test_a_page_is_sent_again_with_every_header_the_middleware_gave_it(
     assert again["Content-Language"] == "en"
 
 
+def test_a_header_changed_on_one_replayed_answer_is_not_sent_with_the_next(client):
+    url = make_issue().get_absolute_url()
+    client.get(url)
+    sent = through_every_middleware(client, url)
+    first = client.get(url)
+    assert replayed(first)
+
+    # What a WSGI server or a wrapping middleware may do to an answer.
+    first["Cache-Control"] = "no-store"
+    del first["Content-Security-Policy"]
+    second = client.get(url)
+
+    assert replayed(second)
+    assert second["Cache-Control"] == sent["Cache-Control"] != "no-store"
+    assert second["Content-Security-Policy"] == sent["Content-Security-Policy"]
+    assert second["content-type"] == "text/html; charset=utf-8"
+
+
 def test_a_page_sent_over_https_is_not_sent_again_over_http(client):
     url = make_issue().get_absolute_url()
     client.get(url, secure=True)
