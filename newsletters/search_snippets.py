@@ -6,7 +6,7 @@ an editor wrote can reach the page unescaped."""
 import html
 import re
 
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 SNIPPET_CHARS = 240
@@ -70,7 +70,7 @@ def highlight(text, terms, length=SNIPPET_CHARS):
     pieces, position = [], 0
     for found in pattern.finditer(excerpt):
         pieces.append(escape(excerpt[position : found.start()]))
-        pieces.append(format_html("<mark>{}</mark>", found.group(0)))
+        pieces.append(f"<mark>{escape(found.group(0))}</mark>")
         position = found.end()
     pieces.append(escape(excerpt[position:]))
     return SafeString("".join(pieces))

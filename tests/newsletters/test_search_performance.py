@@ -11,11 +11,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
+from django.utils import translation
 
 from newsletters.models import SectionKind
 from newsletters.search import (
     MAX_RESULTS,
     RESULTS_PER_PAGE,
+    IssueUrls,
     matching_sections,
     query_terms,
     search,
@@ -105,6 +107,15 @@ def test_the_pages_in_turn_list_every_result_once_in_order(client, archive):
         titles += result_titles(response.content.decode())
     assert len(set(titles)) == MAX_RESULTS + 20 + 30
     assert titles == [result.title for result in search("harbour")]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("slug", ["summer-2022", "Issue_7", "2022"])
+def test_a_result_links_its_issue_where_reversing_it_would(language, slug):
+    # One address is reversed per search, and each issue's slug written in.
+    with translation.override(language):
+        expected = reverse("newsletters:issue_detail", kwargs={"slug": slug})
+        assert IssueUrls()[slug] == expected
 
 
 def test_each_kind_of_result_is_cut_at_max_results(archive):
