@@ -94,18 +94,25 @@ class ForwardedHeadersMiddleware:
         self.warned = False
 
     def __call__(self, request):
-        meta = request.META
-        peer = meta.get("REMOTE_ADDR", "")
-        if peer_is_trusted(peer):
-            meta["REMOTE_ADDR"] = resolve_client(peer, meta.get("HTTP_X_FORWARDED_FOR", ""))
-        else:
-            if "HTTP_X_FORWARDED_FOR" in meta and not self.warned:
-                # Once per process: a proxy that is not listed looks like this.
-                logger.warning(
-                    "Ignored X-Forwarded-For from %s, which is not in DJANGO_TRUSTED_PROXIES",
-                    peer,
-                )
-                self.warned = True
-            for header in FORWARDED_HEADERS:
-                meta.pop(header, None)
+        peer = request.META.get("REMOTE_ADDR", "")
+        if not trust_forwarded_headers(request.META) and not self.warned:
+            # Once per process: a proxy that is not listed looks like this.
+            logger.warning(
+                "Ignored X-Forwarded-For from %s, which is not in DJANGO_TRUSTED_PROXIES", peer
+            )
+            self.warned = True
         return self.get_response(request)
+
+
+def trust_forwarded_headers(meta):
+    """Put the client's address in `meta` (a request's META) and drop the
+    forwarded headers of a peer that is not a trusted proxy. False when it
+    dropped an X-Forwarded-For."""
+    peer = meta.get("REMOTE_ADDR", "")
+    if peer_is_trusted(peer):
+        meta["REMOTE_ADDR"] = resolve_client(peer, meta.get("HTTP_X_FORWARDED_FOR", ""))
+        return True
+    forwarded_for = "HTTP_X_FORWARDED_FOR" in meta
+    for header in FORWARDED_HEADERS:
+        meta.pop(header, None)
+    return not forwarded_for

@@ -10,12 +10,16 @@ whether the request came over HTTPS, so the response they finished is kept
 under both and replayed to the next such visitor. Anything else goes the
 whole way: a conditional request (HttpCacheMiddleware answers 304), a
 cookie that may be a signed-in visitor's, an address without a language,
-an address to redirect to HTTPS, a host that is not allowed. Design:
+an address to redirect to HTTPS, a host that is not allowed.
+
+Under a WSGI server, SentPagesApplication sends those pages again before
+Django handles the request at all (msme_portal/wsgi.py). Design:
 docs/architecture.md, "The page and HTTP caches".
 """
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
 from django.http.response import ResponseHeaders
 from django.utils.translation import get_language_from_path
@@ -23,6 +27,7 @@ from django.utils.translation import get_language_from_path
 from msme_portal import http_cache
 from msme_portal.page_cache import RecentPages
 from msme_portal.paths import PRIVATE_PATH_PREFIXES
+from msme_portal.proxies import trust_forwarded_headers
 
 # The same pages as the page cache keeps in memory (page_cache.recent_pages):
 # their bytes are shared, only the headers are this module's own.
@@ -104,3 +109,45 @@ class SentPageMiddleware:
         if key is not None and replayable(request, response, key):
             sent_pages.put(key, (response.content, SentHeaders(response.headers)))
         return response
+
+
+class SentPagesApplication:
+    """The WSGI application in front of Django's: a page SentPageMiddleware
+    keeps is sent again from here, before Django makes the request its
+    signals, URL configuration and response. For a page served from memory,
+    those cost as much again as the rest of the replay.
+
+    The key is worked out as the middleware works it out, from a copy of
+    the request's environment with the forwarded headers resolved as
+    ForwardedHeadersMiddleware resolves them; whatever else comes, or
+    anything that fails on the way, goes to Django untouched, and Django
+    answers it (and reports a failure) as it answers any request."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        sent = self.sent_page(environ)
+        if sent is None:
+            return self.application(environ, start_response)
+        content, headers = sent
+        start_response("200 OK", list(headers.items()))
+        return [content]
+
+    @staticmethod
+    def sent_page(environ):
+        try:
+            meta = dict(environ)
+            trust_forwarded_headers(meta)
+            key = replay_key(WSGIRequest(meta))
+        except Exception:  # Django meets it again, answers and reports it.
+            return None
+        return None if key is None else sent_pages.get(key)
+
+
+def wsgi_application(application):
+    """`application` with SentPagesApplication in front of it when the
+    middleware that keeps the pages is installed."""
+    if "msme_portal.sent_pages.SentPageMiddleware" in settings.MIDDLEWARE:
+        return SentPagesApplication(application)
+    return application

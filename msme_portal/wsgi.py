@@ -13,4 +13,10 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "msme_portal.settings")
 
-application = get_wsgi_application()
+# Django's application, with the public pages it sent before sent again in
+# front of it (msme_portal/sent_pages.py).
+django_application = get_wsgi_application()
+
+from msme_portal.sent_pages import wsgi_application  # noqa: E402 (needs the settings set up)
+
+application = wsgi_application(django_application)
