@@ -8,7 +8,8 @@ import sys
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from msme_portal import sent_pages
 from msme_portal.sent_pages import SentPagesApplication, wsgi_application
@@ -22,9 +23,15 @@ PROXY = "127.0.0.1"  # trusted by default (settings.TRUSTED_PROXIES)
 
 @pytest.fixture
 def application():
+    # As Django's test client does: the test's transaction holds the
+    # connection, which closing it between requests would lose.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
     sent_pages.sent_pages.clear()
     yield SentPagesApplication(WSGIHandler())
     sent_pages.sent_pages.clear()
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
