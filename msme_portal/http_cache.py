@@ -206,11 +206,26 @@ class HttpCacheMiddleware:
                 return response
             # The ETag names everything the page depends on: a page stored
             # under it is current, and is served before the URL is resolved.
-            response = page_cache.stored_page(page_validators[0])
+            response = self.stored(page_validators)
             if response is not None:
-                set_public_headers(response, page_validators)
-                response.stored_page_etag = page_validators[0]
                 return response
+            with page_cache.one_render.turn(page_validators[0]) as waited:
+                response = self.stored(page_validators) if waited else None
+                if response is None:
+                    response = self.answer(request, public, page_validators)
+                return response
+        return self.answer(request, public, page_validators)
+
+    @staticmethod
+    def stored(page_validators):
+        response = page_cache.stored_page(page_validators[0])
+        if response is not None:
+            set_public_headers(response, page_validators)
+            response.stored_page_etag = page_validators[0]
+        return response
+
+    def answer(self, request, public, page_validators):
+        """The view's answer, with its caching headers, stored when public."""
         response = self.get_response(request)
         existing = response.headers.get("Cache-Control", "")
         if "no-store" in existing or (public and existing and "private" not in existing):

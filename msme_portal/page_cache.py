@@ -14,6 +14,7 @@ import functools
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import transaction
@@ -130,6 +131,47 @@ def store_page(etag, response):
     stored = (response.content, response["Content-Type"])
     cache.set(PAGE_KEY.format(etag=etag), stored, PAGE_TIMEOUT)
     recent_pages.put(etag, stored)
+
+
+class OneRenderAtATime:
+    """While one of a process's threads makes the page for an ETag, the
+    others that ask for it wait, then read the page it stored. After an
+    edit every request in flight misses the cache at once: each of a
+    worker's threads rendered the same page, and stored it again, just as
+    readers arrived in numbers.
+
+    A thread waits at most `patience` seconds, then makes the page itself:
+    a render that hangs holds up only its own request."""
+
+    def __init__(self, patience):
+        self.patience = patience
+        self.guard = threading.Lock()
+        self.turns = {}  # ETag: [its lock, the threads holding or waiting for it]
+
+    @contextmanager
+    def turn(self, etag):
+        """Gives whether another thread had the turn first (and so may
+        have stored the page)."""
+        with self.guard:
+            turn = self.turns.setdefault(etag, [threading.Lock(), 0])
+            turn[1] += 1
+        lock = turn[0]
+        acquired = lock.acquire(blocking=False)
+        waited = not acquired
+        if waited:
+            acquired = lock.acquire(timeout=self.patience)
+        try:
+            yield waited
+        finally:
+            if acquired:
+                lock.release()
+            with self.guard:
+                turn[1] -= 1
+                if not turn[1]:
+                    del self.turns[etag]
+
+
+one_render = OneRenderAtATime(patience=10)
 
 
 def cache_public_page(view=None, *, allowed_params=()):

@@ -2,13 +2,21 @@
 the switch that turns the cache off for local development."""
 
 import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils.http import http_date
 
 from msme_portal import page_cache
+from msme_portal.http_cache import HttpCacheMiddleware, validators
+from msme_portal.page_cache import cache_public_page
 from newsletters.views.issue_views import IssueDetailView
 from tests.factories import (
     make_economy,
@@ -197,3 +205,73 @@ def test_the_page_cache_is_on_unless_debugging(env, enabled):
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) is enabled
+
+
+class SlowPage:
+    """A public page's view that holds its first render until let go,
+    counting renders, and the middleware in front of it."""
+
+    def __init__(self):
+        self.renders = []
+        self.rendering = threading.Event()
+        self.let_go = threading.Event()
+
+        @cache_public_page
+        def view(request):
+            self.renders.append(request)
+            if len(self.renders) == 1:
+                self.rendering.set()
+                self.let_go.wait(timeout=10)
+            return HttpResponse(f"Render {len(self.renders)}")
+
+        self.middleware = HttpCacheMiddleware(view)
+        # The publication times, read once for every request that follows.
+        validators(self.request())
+
+    @staticmethod
+    def request():
+        request = RequestFactory().get("/a-slow-page/")
+        request.user = AnonymousUser()
+        return request
+
+    def get(self):
+        return self.middleware(self.request())
+
+
+def in_turn_for_the_page(expected):
+    """Wait until `expected` requests hold or wait for a page's turn."""
+    deadline = time.monotonic() + 10
+    while sum(turn[1] for turn in page_cache.one_render.turns.values()) != expected:
+        assert time.monotonic() < deadline, "the requests never met at the page's turn"
+        time.sleep(0.01)
+
+
+def test_requests_that_miss_a_page_together_wait_for_one_render_of_it():
+    page = SlowPage()
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        first = pool.submit(page.get)
+        assert page.rendering.wait(timeout=10)
+        others = [pool.submit(page.get) for _ in range(2)]
+        in_turn_for_the_page(3)
+        page.let_go.set()
+        answers = [first.result(timeout=10), *(other.result(timeout=10) for other in others)]
+
+    assert len(page.renders) == 1
+    assert [answer.content for answer in answers] == [b"Render 1"] * 3
+    assert len({answer["ETag"] for answer in answers}) == 1
+    assert not page_cache.one_render.turns
+
+
+def test_a_request_waits_for_another_s_render_only_so_long(monkeypatch):
+    monkeypatch.setattr(page_cache.one_render, "patience", 0.2)
+    page = SlowPage()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(page.get)
+        assert page.rendering.wait(timeout=10)
+        second = page.get()  # gives up waiting, and renders the page itself
+        page.let_go.set()
+        first.result(timeout=10)
+
+    assert len(page.renders) == 2
+    assert second.status_code == 200
+    assert not page_cache.one_render.turns
