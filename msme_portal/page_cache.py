@@ -16,7 +16,8 @@ import time
 from collections import OrderedDict
 from contextlib import contextmanager
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -44,12 +45,40 @@ def read_version():
     return cache.get(VERSION_KEY)
 
 
+class VersionNotReplaced(Exception):
+    """The cache would not keep a new content version: the pages stored
+    under the old one would go on being served as current."""
+
+
+# Seconds to wait before writing the version again, after each refusal.
+VERSION_RETRY_DELAYS = (0.05, 0.2, 0.5, 1.0)
+
+
 def replace_version():
-    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    # Django's database cache swallows any DatabaseError in set(), such as
+    # SQLite's "database is locked" after its busy timeout: read the
+    # version back, and write it again until the cache keeps it.
+    for delay in (*VERSION_RETRY_DELAYS, None):
+        version = time.time_ns()
+        cache.set(VERSION_KEY, version, timeout=None)
+        if version_kept(version):
+            break
+        if delay is None:
+            raise VersionNotReplaced(f"The cache refused the content version {version}.")
+        time.sleep(delay)
     if flush_invalidations := getattr(cache, "flush_invalidations", None):
         # Every process watching the version (Redis) knows of the change
         # before the edit's save returns.
         flush_invalidations()
+
+
+def version_kept(version):
+    if isinstance(caches["default"], DummyCache):
+        # It keeps no page to invalidate, and no version either.
+        return True
+    kept = cache.get(VERSION_KEY)
+    # Another edit's later write counts too: it made the old pages stale.
+    return kept is not None and kept >= version
 
 
 def invalidate(**kwargs):
