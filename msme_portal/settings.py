@@ -146,21 +146,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "msme_portal.postgresql"  # Django's, cheaper health check
 # Prepared statements on PostgreSQL (msme_portal/postgresql/base.py).
 DATABASE_PREPARED_STATEMENTS = env_bool("DJANGO_DB_PREPARED_STATEMENTS", True)
+# Each process LISTENs for changes of the content version (msme_portal/database_cache.py):
+# off behind a pooler in transaction mode, which cannot keep a LISTEN.
+DATABASE_CACHE_WATCH = env_bool("DJANGO_DB_CACHE_WATCH", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead logging lets the site read while the send worker writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 
-# The cache holds what every app process must agree on: the content version
-# that an edit replaces (so an unpublished issue leaves every worker's pages
-# at once) and the sign-up rate limits. So it is shared by default: a table
-# in the database, which `migrate` creates (msme_portal/apps.py), with no
-# extra server. Redis (DJANGO_CACHE_BACKEND=msme_portal.redis_cache.RedisCache,
-# DJANGO_CACHE_LOCATION=redis://host:6379/0) is faster under load.
+# The cache holds what every app process must agree on (the content version an
+# edit replaces, the sign-up limits), so it is shared: by default a table that
+# `migrate` creates (msme_portal/apps.py), or Redis (msme_portal/redis_cache.py).
 # A per-process cache is refused by a system check in production.
 CACHES = {
     "default": {
         "BACKEND": os.environ.get(
-            "DJANGO_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"
+            "DJANGO_CACHE_BACKEND", "msme_portal.database_cache.DatabaseCache"
         ),
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "msme_portal_cache"),
         "TIMEOUT": 300,

@@ -50,7 +50,7 @@ CREATE TRIGGER refuse_version BEFORE INSERT OR UPDATE ON {table}
 def database_cache(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "msme_portal.database_cache.DatabaseCache",
             "LOCATION": CACHE_TABLE,
         }
     }

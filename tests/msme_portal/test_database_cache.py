@@ -1,0 +1,146 @@
+"""The database cache the portal keeps by default, between real processes:
+on PostgreSQL each process keeps the content version until a notification
+says it changed (msme_portal/database_cache.py); on SQLite it reads the
+table every time. Either way another process's edit is seen at once."""
+
+import json
+import subprocess
+
+import psycopg
+import pytest
+
+from tests.processes import PYTHON, ROOT, ProcessDatabase, manage, production_env
+
+HELPER = "tests.msme_portal.cache_watch_process"
+
+
+class PortalProcess:
+    """tests/msme_portal/cache_watch_process.py, asked one command at a time."""
+
+    def __init__(self, env):
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", HELPER],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def ask(self, command):
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        assert line, f"the process ended before answering {command!r}"
+        return json.loads(line)
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    with ProcessDatabase(tmp_path_factory.mktemp("cache")) as database:
+        env = production_env(database.url, DJANGO_LOG_LEVEL="WARNING")
+        env.pop("DJANGO_CACHE_BACKEND", None)
+        manage("migrate", "--noinput", "-v0", env=env)
+        database.env = env
+        yield database
+
+
+@pytest.fixture
+def portal_process(database):
+    started = []
+
+    def start(**variables):
+        process = PortalProcess({**database.env, **variables})
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.close()
+
+
+def test_another_process_s_edit_is_seen_at_once(database, portal_process):
+    reader, editor = portal_process(), portal_process()
+    first = reader.ask("read")
+
+    written = editor.ask("write")
+
+    assert written["version"] != first["version"]
+    assert reader.ask("read")["version"] == written["version"]
+
+
+def test_on_postgresql_the_version_is_read_from_the_table_only_after_a_change(
+    database, portal_process
+):
+    reader, editor = portal_process(), portal_process()
+    reader.ask("read")
+    reads = [reader.ask("read") for _ in range(3)]
+    editor.ask("write")
+    after = [reader.ask("read") for _ in range(2)]
+
+    if database.vendor == "postgresql":
+        assert [read["queries"] for read in reads] == [0, 0, 0]
+        assert [read["queries"] for read in after] == [1, 0]
+    else:
+        assert [read["queries"] for read in reads + after] == [1] * 5
+
+
+def test_an_edit_reaches_the_other_processes_when_it_commits_and_not_before(
+    database, portal_process
+):
+    reader, editor = portal_process(), portal_process()
+    before = reader.ask("read")["version"]
+
+    editor.ask("begin")
+    assert reader.ask("read")["version"] == before
+    editor.ask("commit")
+
+    assert reader.ask("read")["version"] != before
+
+
+def test_an_edit_rolled_back_leaves_the_version_as_it_was(database, portal_process):
+    reader, editor = portal_process(), portal_process()
+    before = reader.ask("read")["version"]
+
+    editor.ask("begin")
+    editor.ask("rollback")
+
+    assert reader.ask("read")["version"] == before
+    assert editor.ask("read")["version"] == before
+
+
+def test_a_process_whose_watch_is_cut_reads_the_table_and_sees_every_edit(database, portal_process):
+    if database.vendor != "postgresql":
+        pytest.skip("PostgreSQL's notifications: on SQLite every read goes to the table")
+    reader, editor = portal_process(), portal_process()
+    reader.ask("read")
+    listener = reader.ask("listener")["pid"]
+    with psycopg.connect(database.url, autocommit=True) as connection:
+        connection.execute("SELECT pg_terminate_backend(%s)", [listener])
+
+    # The lost watch is noticed at the next read, which goes to the table:
+    # an edit made meanwhile is seen. The read after it watches again.
+    written = editor.ask("write")
+    read = reader.ask("read")
+    assert (read["version"], read["queries"]) == (written["version"], 1)
+    assert reader.ask("read")["queries"] == 1
+    assert reader.ask("listener")["pid"] != listener
+
+    written = editor.ask("write")
+    assert reader.ask("read")["version"] == written["version"]
+    assert reader.ask("read")["queries"] == 0
+
+
+def test_with_the_watch_turned_off_every_read_goes_to_the_table(database, portal_process):
+    # As behind a pooler in transaction mode, where a LISTEN hears nothing.
+    reader, editor = portal_process(DJANGO_DB_CACHE_WATCH="0"), portal_process()
+    reads = [reader.ask("read") for _ in range(3)]
+    written = editor.ask("write")
+    read = reader.ask("read")
+
+    assert [read["queries"] for read in reads] == [1, 1, 1]
+    assert (read["version"], read["queries"]) == (written["version"], 1)
