@@ -39,6 +39,19 @@ CHANNEL = "msme_portal_cache"
 RETRY_WATCH_AFTER = 1.0
 # How long a writer waits for its own change to come back to it.
 FLUSH_PATIENCE = 1.0
+# Seconds a copy is kept, whatever the watch says, before the table is read
+# again: a notification lost without an error (a firewall that dropped the
+# idle connection, a pooler in transaction mode set up by mistake) leaves
+# pages stale for this long at most, not until the process restarts.
+COPY_MAX_AGE = 30.0
+# The listening connection sends nothing of its own: TCP keepalives find a
+# server that is gone, and keep the connection alive through firewalls.
+KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
 MISSING = object()
 
 
@@ -50,8 +63,9 @@ class WatchedRow:
     notifications that have arrived (without a round trip), and a value read
     from the table is kept only if none arrived for the key meanwhile. A
     notification is sent in the writer's transaction, so it arrives after
-    the commit that made the new value visible. While the connection is
-    down, nothing can be trusted: every read goes to the table until the
+    the commit that made the new value visible. A copy is kept for
+    COPY_MAX_AGE at most. While the connection is down, nothing can be
+    trusted: every read goes to the table until the
     key is watched again."""
 
     def __init__(self, key, connect):
@@ -63,20 +77,24 @@ class WatchedRow:
         self.pid = None
         self.retry_at = 0.0
         self.value = MISSING
+        self.read_at = 0.0
         self.generation = 0
         self.received = set()
 
     def get(self, read):
         with self.lock:
             watching = self._watching()
-            if watching and self.value is not MISSING:
+            fresh = time.monotonic() - self.read_at < COPY_MAX_AGE
+            if watching and fresh and self.value is not MISSING:
                 return self.value
             generation = self.generation
+            read_at = time.monotonic()
         value = read()
         if watching and value is not None:
             with self.lock:
                 if self.generation == generation:
                     self.value = value
+                    self.read_at = read_at
         return value
 
     def forget(self):
@@ -192,7 +210,7 @@ class DatabaseCache(db.DatabaseCache):
 
     def _listening_connection(self):
         parameters = connections[self._database()].get_connection_params()
-        return psycopg.connect(**parameters, autocommit=True)
+        return psycopg.connect(**{**KEEPALIVES, **parameters}, autocommit=True)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         with self._notifying(key, timeout, version):

@@ -4,6 +4,7 @@ of JSON.
 
     read        the content version as a page reads it, and the queries it took
     write       replace the content version, as an edit does
+    write-unheard   replace it in the table with no notification (as one lost)
     begin       open a transaction and replace the version in it (as the admin)
     commit      commit it
     rollback    roll it back
@@ -12,18 +13,24 @@ of JSON.
 
 import json
 import sys
+import time
 
 import django
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402 (after setup)
+from django.conf import settings  # noqa: E402 (after setup)
+from django.core.cache.backends import db  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from msme_portal import database_cache, page_cache  # noqa: E402
 
 # The tests kill the watching connection, and see it watched again at once.
 database_cache.RETRY_WATCH_AFTER = 0.0
+# How long a copy is kept: the first argument, if given.
+if len(sys.argv) > 1:
+    database_cache.COPY_MAX_AGE = float(sys.argv[1])
 
 
 def answer(**values):
@@ -42,6 +49,11 @@ def main():
         elif command == "write":
             page_cache.replace_version()
             answer(version=page_cache.read_version())
+        elif command == "write-unheard":
+            plain = db.DatabaseCache(settings.CACHES["default"]["LOCATION"], {})
+            version = time.time_ns()
+            plain.set(page_cache.VERSION_KEY, version, timeout=None)
+            answer(version=version)
         elif command == "begin":
             held = transaction.atomic()
             held.__enter__()

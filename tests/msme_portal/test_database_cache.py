@@ -5,9 +5,12 @@ table every time. Either way another process's edit is seen at once."""
 
 import json
 import subprocess
+import time
 
 import psycopg
 import pytest
+from django.core.cache import caches
+from django.db import connection
 
 from tests.processes import PYTHON, ROOT, ProcessDatabase, manage, production_env
 
@@ -17,9 +20,9 @@ HELPER = "tests.msme_portal.cache_watch_process"
 class PortalProcess:
     """tests/msme_portal/cache_watch_process.py, asked one command at a time."""
 
-    def __init__(self, env):
+    def __init__(self, env, *arguments):
         self.process = subprocess.Popen(
-            [PYTHON, "-m", HELPER],
+            [PYTHON, "-m", HELPER, *arguments],
             cwd=ROOT,
             env=env,
             stdin=subprocess.PIPE,
@@ -53,8 +56,8 @@ def database(tmp_path_factory):
 def portal_process(database):
     started = []
 
-    def start(**variables):
-        process = PortalProcess({**database.env, **variables})
+    def start(*arguments, **variables):
+        process = PortalProcess({**database.env, **variables}, *arguments)
         started.append(process)
         return process
 
@@ -144,3 +147,33 @@ def test_with_the_watch_turned_off_every_read_goes_to_the_table(database, portal
 
     assert [read["queries"] for read in reads] == [1, 1, 1]
     assert (read["version"], read["queries"]) == (written["version"], 1)
+
+
+def test_a_change_whose_notification_was_lost_is_read_once_the_copy_is_old(
+    database, portal_process
+):
+    copy_max_age = 2.0
+    reader, editor = portal_process(str(copy_max_age)), portal_process()
+    before = reader.ask("read")["version"]
+
+    # Written as if its notification had been lost on the way.
+    unheard = editor.ask("write-unheard")["version"]
+    if database.vendor == "postgresql":
+        assert reader.ask("read") == {"version": before, "queries": 0}
+    time.sleep(copy_max_age + 0.2)
+
+    assert reader.ask("read") == {"version": unheard, "queries": 1}
+
+
+@pytest.mark.django_db
+def test_the_listening_connection_has_tcp_keepalives(settings):
+    # It sends nothing of its own: without them, a server gone or a firewall
+    # that dropped the idle connection would go unnoticed (until the copy's
+    # age sends the reads to the table).
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL is listened to")
+    settings.CACHES = {"default": {"BACKEND": "msme_portal.database_cache.DatabaseCache"}}
+    with caches["default"]._listening_connection() as listening:
+        parameters = listening.info.get_parameters()
+    assert parameters["keepalives"] == "1"
+    assert int(parameters["keepalives_idle"]) <= 60
