@@ -45,8 +45,10 @@ FLUSH_PATIENCE = 1.0
 # pages stale for this long at most, not until the process restarts.
 COPY_MAX_AGE = 30.0
 # The listening connection sends nothing of its own: TCP keepalives find a
-# server that is gone, and keep the connection alive through firewalls.
-KEEPALIVES = {
+# server that is gone, and keep the connection alive through firewalls. It
+# is made with every thread of the process waiting: never for long.
+LISTENING_OPTIONS = {
+    "connect_timeout": 5,
     "keepalives": 1,
     "keepalives_idle": 30,
     "keepalives_interval": 10,
@@ -65,8 +67,7 @@ class WatchedRow:
     notification is sent in the writer's transaction, so it arrives after
     the commit that made the new value visible. A copy is kept for
     COPY_MAX_AGE at most. While the connection is down, nothing can be
-    trusted: every read goes to the table until the
-    key is watched again."""
+    trusted: every read goes to the table until the key is watched again."""
 
     def __init__(self, key, connect):
         self.key = key
@@ -210,7 +211,7 @@ class DatabaseCache(db.DatabaseCache):
 
     def _listening_connection(self):
         parameters = connections[self._database()].get_connection_params()
-        return psycopg.connect(**{**KEEPALIVES, **parameters}, autocommit=True)
+        return psycopg.connect(**{**LISTENING_OPTIONS, **parameters}, autocommit=True)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         with self._notifying(key, timeout, version):

@@ -67,8 +67,8 @@ def replace_version():
             raise VersionNotReplaced(f"The cache refused the content version {version}.")
         time.sleep(delay)
     if flush_invalidations := getattr(cache, "flush_invalidations", None):
-        # Every process watching the version (Redis) knows of the change
-        # before the edit's save returns.
+        # The processes watching the version (Redis, or the database cache
+        # on PostgreSQL) hear of the change before the edit's save returns.
         flush_invalidations()
 
 

@@ -166,7 +166,7 @@ def test_a_change_whose_notification_was_lost_is_read_once_the_copy_is_old(
 
 
 @pytest.mark.django_db
-def test_the_listening_connection_has_tcp_keepalives(settings):
+def test_the_listening_connection_has_tcp_keepalives_and_a_connect_timeout(settings):
     # It sends nothing of its own: without them, a server gone or a firewall
     # that dropped the idle connection would go unnoticed (until the copy's
     # age sends the reads to the table).
@@ -177,3 +177,4 @@ def test_the_listening_connection_has_tcp_keepalives(settings):
         parameters = listening.info.get_parameters()
     assert parameters["keepalives"] == "1"
     assert int(parameters["keepalives_idle"]) <= 60
+    assert int(parameters["connect_timeout"]) <= 10
