@@ -2,15 +2,14 @@
 the page is newsletters/views/search_views.py.
 
 On PostgreSQL the database's full-text search matches and ranks (English
-stemming, web-search syntax: quotes, "or", "-word"); elsewhere each word must
-appear in the text (case-insensitive). Either way the snippets are made in
-newsletters/search_snippets.py, escaped before anything is marked.
+stemming, web-search syntax: quotes, "or", "-word"), sections in narrow
+tables of their documents; elsewhere each word must appear in the text. The
+snippets are made in newsletters/search_snippets.py, escaped first.
 
 Results are read a page at a time: each kind's matches are counted (up to
 MAX_RESULTS, in one query), and a page reads the rows of each kind it shows,
-best first with the columns a result shows, in one query per kind. On
-PostgreSQL these queries are built through the ORM once per language and
-then run as their SQL (msme_portal/compiled_queries.py).
+best first with the columns a result shows, in one query per kind, built
+once per language (msme_portal/compiled_queries.py).
 """
 
 import re
@@ -30,7 +29,7 @@ from modeltranslation.translator import translator
 
 from guides.models import Audience, Guide
 from msme_portal.compiled_queries import CompiledSQL
-from newsletters.models import Issue, Question, Section, SectionKind
+from newsletters.models import SECTION_SEARCH_DOCUMENTS, Issue, Question, Section, SectionKind
 from newsletters.search_snippets import highlight, plain_text, shorten
 
 # The fields searched. On PostgreSQL, sections, questions and guides are
@@ -126,13 +125,16 @@ DOCUMENT_COLUMNS = {
     Section: "search_document",
     Question: "search_document",
     Guide: "newsletters_search_document",
+    # The sections' narrow tables (0030): one language each.
+    **dict.fromkeys(SECTION_SEARCH_DOCUMENTS.values(), "document"),
 }
 
 
 def stored_document(model, language="en"):
     """The search document column PostgreSQL keeps for `model`'s table in `language`."""
     table = connection.ops.quote_name(model._meta.db_table)
-    column = DOCUMENT_COLUMNS[model] + ("" if language == "en" else f"_{language}")
+    no_suffix = language == "en" or model in SECTION_SEARCH_DOCUMENTS.values()
+    column = DOCUMENT_COLUMNS[model] + ("" if no_suffix else f"_{language}")
     # No outside input: the model's own table name and a known column.
     return RawSQL(f"{table}.{column}", [], output_field=SearchVectorField())  # noqa: S611
 
@@ -243,7 +245,11 @@ class IssueUrls(dict):
 
 
 def section_matches(language, now, query, terms=()):
-    sections = Section.objects.rewrite(False).filter(issue__in=Issue.objects.published(at=now))
+    published = Issue.objects.published(at=now)
+    if connection.vendor == "postgresql":  # newsletters/models/search_documents.py
+        documents = SECTION_SEARCH_DOCUMENTS[language].objects.filter(issue__in=published)
+        return documents.filter(document=_search_query(query, language))
+    sections = Section.objects.rewrite(False).filter(issue__in=published)
     return _filtered(sections, SECTION_FIELDS, query, terms, language)
 
 
@@ -287,9 +293,10 @@ def guide_columns(language):
 
 @dataclass(frozen=True)
 class ResultKind:
-    """One kind of result: what matches, the columns a result shows, and
-    the SearchResults method that makes a Result of a row."""
+    """One kind of result: the model shown, what matches (keyed as it), the
+    columns a result shows, and the method that makes a Result of a row."""
 
+    model: type
     matches: Callable
     columns: Callable[[str], list]
     result: str
@@ -298,25 +305,23 @@ class ResultKind:
         """SQL of `limit` rows from `offset` of those that match, best first,
         with the columns a result shows, and its parameters.
 
-        The matches are ranked by their keys alone, and only the page's rows
-        are read whole: for a common word nearly every section matches, and
-        carrying each one's text through the ranking doubled its cost."""
+        The matches are ranked by their keys alone (sections' in the narrow
+        tables), and only the page's rows are read whole (7.5 KB a section)."""
         matches = self.matches(language, now, query, terms)
         best_keys = _best_first(matches, query, language).values("pk")
         sql, parameters = best_keys.query.get_compiler(using=best_keys.db).as_sql()
-        # The slice as parameters, so one SQL serves every page (Django
-        # writes a slice's numbers into the SQL). The SQL is the ORM's own,
-        # its values parameters.
+        # The slice as parameters (Django writes a slice's numbers into the
+        # SQL), so one SQL serves every page. The SQL is the ORM's own.
         page_keys = RawSQL(f"{sql} LIMIT %s OFFSET %s", [*parameters, limit, offset])  # noqa: S611
-        page = matches.model.objects.rewrite(False).filter(pk__in=page_keys)
+        page = self.model.objects.rewrite(False).filter(pk__in=page_keys)
         rows = _best_first(page, query, language).values_list("pk", *self.columns(language))
         return rows.query.get_compiler(using=rows.db).as_sql()
 
 
 KINDS = [
-    ResultKind(section_matches, section_columns, "section_result"),
-    ResultKind(question_matches, question_columns, "question_result"),
-    ResultKind(guide_matches, guide_columns, "guide_result"),
+    ResultKind(Section, section_matches, section_columns, "section_result"),
+    ResultKind(Question, question_matches, question_columns, "question_result"),
+    ResultKind(Guide, guide_matches, guide_columns, "guide_result"),
 ]
 # The SQL of each kind's pages and of the counts, built through the ORM once
 # per language (on PostgreSQL, where the text searched is one parameter):

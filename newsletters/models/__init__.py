@@ -13,6 +13,7 @@ from .issues import (
 from .meetings import Meeting, MeetingKind
 from .pdf_editions import PdfEdition
 from .pending_changes import PendingChange, PendingChangeStatus
+from .search_documents import SECTION_SEARCH_DOCUMENTS  # noqa: F401
 from .stored_pages import IssueDocument, IssuePageGeneration
 from .subscribers import (
     ConsentSource,
