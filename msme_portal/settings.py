@@ -142,6 +142,8 @@ DATABASES = {
     )
 }
 
+DATABASE_ROUTERS = ["newsletters.routers.DerivedTablesRouter"]
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "msme_portal.postgresql"  # Django's, cheaper health check
 # Prepared statements on PostgreSQL (msme_portal/postgresql/base.py).

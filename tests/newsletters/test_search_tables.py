@@ -177,3 +177,18 @@ def test_the_tables_migrate_back_and_forward():
     call_command("migrate", "newsletters", verbosity=0)
     assert rows_in("en") == 3
     assert out_of_step() == {}
+
+
+def test_a_dump_leaves_the_tables_out_and_loading_it_fills_them_again(tmp_path):
+    issue = make_issue()
+    make_section(issue, body="<p>Warehouses.</p>")
+    make_section(issue, body="<p>Lighthouses.</p>")
+    dump = tmp_path / "newsletters.json"
+    call_command("dumpdata", "newsletters", output=str(dump), verbosity=0)
+    assert "sectionsearchdocument" not in dump.read_text()
+
+    Section.objects.all().delete()
+    assert rows_in("en") == 0
+    call_command("loaddata", str(dump), verbosity=0)
+    assert rows_in("en") == 2
+    assert out_of_step() == {}
