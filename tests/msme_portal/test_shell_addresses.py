@@ -1,17 +1,19 @@
 """The site's shell works out its addresses once per process
 (msme_portal/jinja2.py): each kept for the language, the script prefix and
 the settings it was worked out with, and never served to another; likewise
-its translated texts."""
+its translated texts, and the parts of the shell made of nothing else."""
 
 import re
 
 import pytest
+from django.template import engines
 from django.test import override_settings
 from django.urls import set_script_prefix
 from django.utils import translation
+from jinja2 import ChoiceLoader, DictLoader
 
 from msme_portal import jinja2 as jinja2_environment
-from msme_portal.jinja2 import url
+from msme_portal.jinja2 import shared_fragment, url
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +94,46 @@ def test_the_translations_kept_are_forgotten_with_the_catalogues_settings(settin
     assert jinja2_environment._translated.cache_info().currsize > 0
     settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]
     assert jinja2_environment._translated.cache_info().currsize == 0
+
+
+def masthead(html):
+    return re.search(r'<a class="site-brand".*?</nav>', html, re.DOTALL).group(0)
+
+
+def test_each_language_and_section_has_its_own_masthead(shell):
+    pages = [("en", "members", "Member economies"), ("fr", "members", "Économies membres")]
+    pages += [("fr", "guides", "Guides"), ("en", "members", "Member economies")]
+    for language, path, current in pages:
+        header = masthead(shell(f"/{language}/{path}/"))
+        assert f'href="/{language}/{path}/" aria-current="page">{current}</a>' in header
+        assert header.count("aria-current") == 1
+        assert f'href="/{language}/meetings/"' in header
+
+
+@pytest.fixture
+def probe_template():
+    """A template of the public engine whose text a test can change."""
+    env = engines["jinja2"].env
+    templates = {"probe.html": "first"}
+    loader, reload = env.loader, env.auto_reload
+    env.loader = ChoiceLoader([DictLoader(templates), loader])
+    env.cache.clear()
+    yield env, templates
+    env.loader, env.auto_reload = loader, reload
+    env.cache.clear()
+
+
+def test_a_shared_fragment_is_rendered_once(probe_template):
+    env, templates = probe_template
+    env.auto_reload = False
+    assert shared_fragment(env, "probe.html") == "first"
+    templates["probe.html"] = "second"
+    assert shared_fragment(env, "probe.html") == "first"
+
+
+def test_a_fragment_being_edited_is_rendered_every_time(probe_template):
+    env, templates = probe_template
+    env.auto_reload = True
+    assert shared_fragment(env, "probe.html") == "first"
+    templates["probe.html"] = "second"
+    assert shared_fragment(env, "probe.html") == "second"
