@@ -141,8 +141,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-
-DATABASE_ROUTERS = ["newsletters.routers.DerivedTablesRouter"]
+DATABASE_ROUTERS = ["newsletters.routers.DerivedTablesRouter"]  # tables PostgreSQL fills
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "msme_portal.postgresql"  # Django's, cheaper health check
@@ -265,8 +264,7 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Email: the backend is chosen by DJANGO_EMAIL_BACKEND; SMTP settings keep
-# Django's own names.
+# Email: the backend is chosen by DJANGO_EMAIL_BACKEND; SMTP settings keep Django's names.
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
