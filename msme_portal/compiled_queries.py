@@ -9,8 +9,7 @@ only runs the SQL with the new parameters, turning the rows into values with
 the ORM's own converters, as `values_list()` would. A `CompiledSQL` does
 the same for SQL written around queries (a count of each of several).
 On PostgreSQL the SQL runs as a prepared statement, planned once per
-connection rather than on every request, unless its plan must depend on
-its parameters (the search's ranking).
+connection rather than on every request.
 
 Which parameter goes where in the SQL is found by building the query twice
 with two sets of stand-in values: a parameter of the SQL that changes with
@@ -92,13 +91,12 @@ class CompiledSQL:
     built for those arguments would; `built_rows()` builds it again first,
     for a database on which it cannot be compiled.
 
-    On PostgreSQL its SQL runs as a prepared statement unless `prepared` is
-    False: for SQL whose best plan depends on its parameters' values, which
-    the server stops looking at once it keeps a generic plan."""
+    On PostgreSQL its SQL runs as a prepared statement, whose plan is kept
+    for every value of its parameters: SQL must not depend on one plan per
+    value (newsletters/search.py parses its text query once per statement)."""
 
-    def __init__(self, build, prepared=True):
+    def __init__(self, build):
         self.build = build
-        self.prepared = prepared
         self.compiled = {}
 
     def rows(self, shape, *arguments, using="default"):
@@ -112,7 +110,7 @@ class CompiledSQL:
             constant if index is None else _adapted(arguments[index], adapter, connection)
             for index, adapter, constant in slots
         ]
-        return self.run(sql, parameters, converters, connection, self.prepared)
+        return self.run(sql, parameters, converters, connection, prepared=True)
 
     def built_rows(self, shape, *arguments, using="default"):
         connection = connections[using]

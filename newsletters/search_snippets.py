@@ -6,6 +6,7 @@ an editor wrote can reach the page unescaped."""
 import html
 import re
 
+from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
@@ -33,6 +34,15 @@ def plain_text(markup):
     a list item, a cell or a line break ended."""
     text = WORD_BREAKING_TAG.sub(" ", markup or "")
     return " ".join(html.unescape(TAG.sub("", text)).split())
+
+
+def marked_terms(terms):
+    """What to mark in snippets. PostgreSQL matches other forms of a word
+    ("exporting" finds "exports"), so there long words are marked by their
+    beginning."""
+    if connection.vendor != "postgresql":
+        return terms
+    return [term if len(term) <= 4 else term[: max(4, len(term) - 3)] for term in terms]
 
 
 def shorten(text, length):

@@ -11,11 +11,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from newsletters.models import SectionKind
 from newsletters.search import (
+    COUNTS,
+    KINDS,
     MAX_RESULTS,
+    PAGES,
     RESULTS_PER_PAGE,
     IssueUrls,
     matching_sections,
@@ -264,3 +267,31 @@ def test_keeping_the_documents_in_their_rows_migrates_back_and_forward():
     assert set(document_storage().values()) == {("x", ())}
     call_command("migrate", "newsletters", verbosity=0)
     assert document_storage() == storage
+
+
+def generic_plan(compiled, arguments):
+    """The plan PostgreSQL keeps for `compiled`'s prepared statement, the one
+    every search runs once a connection has prepared it."""
+    sql, parameters, _converters = compiled.built("en", arguments, connection)
+    numbered = iter(range(1, len(parameters) + 1))
+    statement = re.sub(r"%s", lambda _match: f"${next(numbered)}", sql)
+    with connection.cursor() as cursor:
+        cursor.execute(f"PREPARE kept_plan AS {statement}")
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        placeholders = ", ".join(["%s"] * len(parameters))
+        cursor.execute(f"EXPLAIN EXECUTE kept_plan({placeholders})", parameters)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("DEALLOCATE kept_plan")
+    return plan
+
+
+@ON_POSTGRESQL
+@pytest.mark.parametrize(
+    ("compiled", "arguments"),
+    [(PAGES[kind], ("trade", 0, 20)) for kind in KINDS] + [(COUNTS, ("trade",))],
+    ids=[kind.model.__name__ for kind in KINDS] + ["counts"],
+)
+def test_the_kept_plans_parse_the_query_once_not_for_each_row(archive, compiled, arguments):
+    plan = generic_plan(compiled, (timezone.now(), *arguments))
+    assert "InitPlan" in plan, plan
+    assert "websearch_to_tsquery" not in plan, plan
