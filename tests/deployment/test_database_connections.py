@@ -12,8 +12,10 @@ def test_every_worker_answers_after_the_database_dropped_its_connections(site):
     before = [site.direct().get("/healthz") for _ in range(REQUESTS)]
     assert {page.status for page in before} == {200}
     assert len(services.workers_that_answered(site.gunicorn, "/healthz", served_before)) >= 2
+    # Each backend waited for (up to 5 s) until it has ended: as after a
+    # restart or an idle timeout, not while its goodbye is still on its way.
     dropped = site.query(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
         "WHERE datname = current_database() AND pid <> pg_backend_pid() "
         "AND backend_type = 'client backend'"
     )
